@@ -1,0 +1,74 @@
+/*
+ * kubearch/doc.h - the YAML/JSON document model.
+ *
+ * A document is a tree of ka_node. Every node remembers the 1-based line and
+ * column where it starts in its file. Mapping children are stored inline as
+ * key, value, key, value ... (2 * n nodes); sequence children as n nodes.
+ * Scalars keep their text exactly as resolved by the YAML parser (tag
+ * resolution is left to the reader: "true", "3", "null" are plain scalars
+ * with style KA_STYLE_PLAIN). Aliases share the anchored node.
+ */
+#ifndef KUBEARCH_DOC_H
+#define KUBEARCH_DOC_H
+
+#include "base.h"
+
+typedef enum ka_node_type {
+    KA_NODE_SCALAR = 1,
+    KA_NODE_MAP = 2,
+    KA_NODE_SEQ = 3,
+} ka_node_type;
+
+typedef enum ka_node_style {
+    KA_STYLE_PLAIN = 0,   /* plain scalar: subject to null/bool/int resolution */
+    KA_STYLE_QUOTED = 1,  /* single/double quoted, literal or folded: always a string */
+} ka_node_style;
+
+typedef struct ka_node ka_node;
+struct ka_node {
+    uint32_t line, col;   /* 1-based */
+    uint32_t n;           /* scalar: length; map: pairs; seq: items */
+    uint8_t type;         /* ka_node_type */
+    uint8_t style;        /* ka_node_style (scalars) */
+    uint16_t flags;
+    union {
+        const char *s;    /* scalar bytes, NUL-terminated */
+        ka_node *kids;    /* map: 2*n nodes; seq: n nodes */
+    } u;
+};
+
+/* Source file of a document (shared by all its nodes). */
+typedef struct ka_source {
+    const char *path;     /* as given on the command line, "-" shown as <stdin> */
+} ka_source;
+
+static inline bool ka_is_map(const ka_node *n) { return n && n->type == KA_NODE_MAP; }
+static inline bool ka_is_seq(const ka_node *n) { return n && n->type == KA_NODE_SEQ; }
+static inline bool ka_is_scalar(const ka_node *n) { return n && n->type == KA_NODE_SCALAR; }
+static inline ka_str ka_node_str(const ka_node *n)
+{
+    return ka_is_scalar(n) ? (ka_str){ n->u.s, n->n } : (ka_str){ "", 0 };
+}
+
+/* Mapping lookup by key (NULL when absent or when m is not a mapping). */
+const ka_node *ka_get(const ka_node *m, const char *key);
+/* Nested lookup: ka_path(n, "spec", "template", "spec", NULL). */
+const ka_node *ka_path(const ka_node *n, ...);
+/* Key node of a mapping entry (for positions), NULL when absent. */
+const ka_node *ka_get_key(const ka_node *m, const char *key);
+
+/* Scalar resolution following YAML 1.1 core as Kubernetes (sigs.k8s.io/yaml) reads it. */
+bool ka_is_null(const ka_node *n);          /* absent, ~, null, Null, NULL, empty plain */
+/* 1 true, 0 false, -1 not a boolean (or absent). */
+int ka_bool(const ka_node *n);
+/* true when the node is an integer scalar; stores its value. */
+bool ka_int(const ka_node *n, int64_t *out);
+/* Scalar text or "" (also for non-scalars). */
+static inline const char *ka_cstr(const ka_node *n) { return ka_is_scalar(n) ? n->u.s : ""; }
+static inline size_t ka_len(const ka_node *n) { return ka_is_scalar(n) ? n->n : 0; }
+
+#define KA_MAP_KEY(m, i) (&(m)->u.kids[2 * (i)])
+#define KA_MAP_VAL(m, i) (&(m)->u.kids[2 * (i) + 1])
+#define KA_SEQ_ITEM(s, i) (&(s)->u.kids[(i)])
+
+#endif

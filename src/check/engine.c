@@ -1,0 +1,430 @@
+/*
+ * engine.c - the rule table, rule selection, suppression and the run loop.
+ */
+#define _GNU_SOURCE
+#include "rule.h"
+#include "../core/hmap.h"
+
+#include <ctype.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- the table ---------------------------------------------------------- */
+
+#define KA_RULE(id, fn, slug, sev, cat, cl, optin, kinds, summary, desc, hint) \
+    { id, slug, sev, cat, cl, optin, kinds, summary, desc, hint, ka_rule_##fn, NULL },
+#define KA_SETRULE(id, fn, slug, sev, cat, cl, optin, kinds, summary, desc, hint) \
+    { id, slug, sev, cat, cl, optin, kinds, summary, desc, hint, NULL, ka_setrule_##fn },
+static const ka_rule rule_table[] = {
+#include "rules.def"
+};
+#undef KA_RULE
+#undef KA_SETRULE
+
+#define NRULES (sizeof rule_table / sizeof rule_table[0])
+
+size_t ka_rules_count(void)
+{
+    return NRULES;
+}
+
+const ka_rule *ka_rule_at(size_t i)
+{
+    return i < NRULES ? &rule_table[i] : NULL;
+}
+
+const ka_rule *ka_rule_find(const char *name)
+{
+    for (size_t i = 0; i < NRULES; i++)
+        if (strcasecmp(rule_table[i].id, name) == 0 || strcmp(rule_table[i].slug, name) == 0)
+            return &rule_table[i];
+    return NULL;
+}
+
+const char *ka_severity_name(ka_severity s)
+{
+    switch (s) {
+    case KA_SEV_ERROR: return "error";
+    case KA_SEV_WARNING: return "warning";
+    default: return "info";
+    }
+}
+
+int ka_severity_parse(const char *s, ka_severity *out)
+{
+    if (strcmp(s, "error") == 0)
+        *out = KA_SEV_ERROR;
+    else if (strcmp(s, "warning") == 0)
+        *out = KA_SEV_WARNING;
+    else if (strcmp(s, "info") == 0)
+        *out = KA_SEV_INFO;
+    else
+        return -1;
+    return 0;
+}
+
+int ka_kube_version_parse(const char *s, int *major, int *minor)
+{
+    if (*s == 'v' || *s == 'V')
+        s++;
+    char *end;
+    long ma = strtol(s, &end, 10);
+    if (end == s || *end != '.')
+        return -1;
+    const char *p = end + 1;
+    long mi = strtol(p, &end, 10);
+    if (end == p || (*end != '\0' && *end != '.'))
+        return -1;
+    if (ma < 1 || ma > 9 || mi < 0 || mi > 999)
+        return -1;
+    *major = (int)ma;
+    *minor = (int)mi;
+    return 0;
+}
+
+/* ---- selection ---------------------------------------------------------- */
+
+/* Does one selection word (id, slug, category, "all") name rule r? */
+static bool word_names(const char *w, size_t n, const ka_rule *r)
+{
+    char tmp[128];
+    if (n == 0 || n >= sizeof tmp)
+        return false;
+    memcpy(tmp, w, n);
+    tmp[n] = '\0';
+    return strcasecmp(tmp, r->id) == 0 || strcmp(tmp, r->slug) == 0 ||
+           strcmp(tmp, r->category) == 0 || strcmp(tmp, "all") == 0 || strcmp(tmp, "*") == 0;
+}
+
+static bool word_known(const char *w, size_t n)
+{
+    for (size_t i = 0; i < NRULES; i++)
+        if (word_names(w, n, &rule_table[i]))
+            return true;
+    return false;
+}
+
+/* Apply a comma list: set enabled[i] = val for every rule it names. */
+static int apply_list(const char *list, bool *enabled, bool val, const char *what, char *err,
+                      size_t errn)
+{
+    const char *p = list;
+    while (*p) {
+        while (*p == ',' || *p == ' ')
+            p++;
+        const char *q = p;
+        while (*q && *q != ',' && *q != ' ')
+            q++;
+        size_t n = (size_t)(q - p);
+        if (n) {
+            if (!word_known(p, n)) {
+                snprintf(err, errn, "%s: unknown rule, slug or category \"%.*s\" (see `kubearch rules`)",
+                         what, (int)n, p);
+                return -1;
+            }
+            for (size_t i = 0; i < NRULES; i++)
+                if (word_names(p, n, &rule_table[i]))
+                    enabled[i] = val;
+        }
+        p = q;
+    }
+    return 0;
+}
+
+static int apply_vec(char *const *v, bool *enabled, bool val, const char *what, char *err,
+                     size_t errn)
+{
+    for (; v && *v; v++)
+        if (apply_list(*v, enabled, val, what, err, errn) < 0)
+            return -1;
+    return 0;
+}
+
+int ka_check_select(const ka_check_opts *o, bool *enabled, char *err, size_t errn)
+{
+    if (o->only) {
+        for (size_t i = 0; i < NRULES; i++)
+            enabled[i] = false;
+        return apply_list(o->only, enabled, true, "--rules", err, errn);
+    }
+    for (size_t i = 0; i < NRULES; i++)
+        enabled[i] = !rule_table[i].optin || o->enable_all;
+    const ka_config *c = o->config;
+    if (c) {
+        if (apply_vec(c->enable, enabled, true, c->path, err, errn) < 0 ||
+            apply_vec(c->disable, enabled, false, c->path, err, errn) < 0)
+            return -1;
+    }
+    if (o->enable && apply_list(o->enable, enabled, true, "--enable", err, errn) < 0)
+        return -1;
+    if (o->disable && apply_list(o->disable, enabled, false, "--disable", err, errn) < 0)
+        return -1;
+    return 0;
+}
+
+/* ---- suppression -------------------------------------------------------- */
+
+/* Does an ignore annotation value ("RES-001, SEC-005" or "all") cover rule r? */
+static bool ignore_covers(ka_str v, const ka_rule *r)
+{
+    size_t i = 0;
+    while (i < v.n) {
+        while (i < v.n && (v.p[i] == ',' || isspace((unsigned char)v.p[i])))
+            i++;
+        size_t j = i;
+        while (j < v.n && v.p[j] != ',' && !isspace((unsigned char)v.p[j]))
+            j++;
+        if (j > i && word_names(v.p + i, j - i, r))
+            return true;
+        i = j;
+    }
+    return false;
+}
+
+static bool annotation_ignores(const ka_ctx *ctx, const ka_object *o)
+{
+    ka_str key = KA_STR("kubearch.io/ignore"), v;
+    if (ka_labels_get(&o->annotations, key, &v) && ignore_covers(v, ctx->rule))
+        return true;
+    if (o->pod && ka_labels_get(&o->pod->annotations, key, &v) && ignore_covers(v, ctx->rule))
+        return true;
+    return false;
+}
+
+static bool glob_ok(const char *glob, ka_str s)
+{
+    if (!glob)
+        return true;
+    char tmp[512];
+    size_t n = s.n < sizeof tmp - 1 ? s.n : sizeof tmp - 1;
+    memcpy(tmp, s.p, n);
+    tmp[n] = '\0';
+    return fnmatch(glob, tmp, 0) == 0;
+}
+
+static bool exempted(const ka_ctx *ctx, const ka_object *o, const ka_container *c)
+{
+    const ka_config *cfg = ctx->opts->config;
+    if (!cfg)
+        return false;
+    for (size_t i = 0; i < cfg->nexemptions; i++) {
+        const ka_exemption *e = &cfg->exemptions[i];
+        if (e->rules) {
+            bool hit = false;
+            for (char **w = e->rules; *w && !hit; w++)
+                hit = word_names(*w, strlen(*w), ctx->rule);
+            if (!hit)
+                continue;
+        }
+        if (!o)
+            continue;
+        if (glob_ok(e->namespace_glob, o->ns) && glob_ok(e->kind_glob, o->kind) &&
+            glob_ok(e->name_glob, o->name) &&
+            (!e->container_glob || (c && glob_ok(e->container_glob, c->name))))
+            return true;
+    }
+    return false;
+}
+
+/* ---- reporting ---------------------------------------------------------- */
+
+static void add_finding(ka_ctx *ctx, ka_severity sev, const ka_object *o, const ka_node *at,
+                        const ka_container *c, const char *fmt, va_list ap)
+{
+    ka_results *r = ctx->res;
+    if (o && ((!ctx->opts->no_ignore_annotations && annotation_ignores(ctx, o)) ||
+              exempted(ctx, o, c))) {
+        r->suppressed++;
+        return;
+    }
+    if (r->n == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 256;
+        r->v = ka_xrealloc(r->v, r->cap * sizeof *r->v);
+    }
+    char tmp[1024];
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    ka_finding *f = &r->v[r->n++];
+    memset(f, 0, sizeof *f);
+    f->rule = ctx->rule;
+    f->severity = sev;
+    f->obj = o;
+    if (!at && o)
+        at = o->root;
+    if (o) {
+        f->path = o->file->src.path;
+        f->kind = o->kind;
+        f->ns = o->ns;
+        f->name = o->name;
+    } else {
+        f->path = "";
+    }
+    if (at) {
+        f->line = at->line;
+        f->col = at->col;
+    }
+    if (c)
+        f->container = c->name;
+    f->message = ka_arena_strndup(r->arena, tmp, strlen(tmp));
+    f->hint = ctx->rule->hint;
+    r->count[sev]++;
+}
+
+/* Severity overrides from the configuration apply to the rule's default
+ * severity; a rule that reports with its own severity (UPG-002 deprecated vs
+ * removed) keeps it unless overridden. */
+static ka_severity effective(const ka_ctx *ctx, ka_severity asked)
+{
+    const ka_config *c = ctx->opts->config;
+    if (c)
+        for (size_t i = 0; i < c->nsev; i++)
+            if (c->sev_rule[i] == ctx->rule)
+                return c->sev_value[i];
+    return asked;
+}
+
+void ka_report(ka_ctx *ctx, const ka_object *o, const ka_node *at, const ka_container *c,
+               const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add_finding(ctx, ctx->severity, o, at, c, fmt, ap);
+    va_end(ap);
+}
+
+void ka_report_sev(ka_ctx *ctx, ka_severity sev, const ka_object *o, const ka_node *at,
+                   const ka_container *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add_finding(ctx, effective(ctx, sev), o, at, c, fmt, ap);
+    va_end(ap);
+}
+
+bool ka_kind_is(const ka_object *o, const char *kind)
+{
+    return ka_str_eqc(o->kind, kind);
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+static bool kinds_match(const char *kinds, ka_str kind)
+{
+    if (kinds[0] == '*' && kinds[1] == '\0')
+        return true;
+    const char *p = kinds;
+    while (*p) {
+        const char *q = strchr(p, ',');
+        size_t n = q ? (size_t)(q - p) : strlen(p);
+        if (n == kind.n && memcmp(p, kind.p, n) == 0)
+            return true;
+        if (!q)
+            break;
+        p = q + 1;
+    }
+    return false;
+}
+
+/* Rules that apply to one kind, computed once per distinct kind. */
+typedef struct kind_rules {
+    size_t n;
+    uint16_t idx[];
+} kind_rules;
+
+static kind_rules *rules_for_kind(ka_hmap *cache, const bool *enabled, ka_str kind)
+{
+    void **slot = ka_hmap_slot(cache, kind);
+    if (*slot)
+        return *slot;
+    kind_rules *kr = ka_xmalloc(sizeof *kr + NRULES * sizeof(uint16_t));
+    kr->n = 0;
+    for (size_t i = 0; i < NRULES; i++)
+        if (enabled[i] && rule_table[i].check && kinds_match(rule_table[i].kinds, kind))
+            kr->idx[kr->n++] = (uint16_t)i;
+    *slot = kr;
+    return kr;
+}
+
+static int cmp_findings(const void *pa, const void *pb)
+{
+    const ka_finding *a = pa, *b = pb;
+    if (a->file_index != b->file_index)
+        return a->file_index < b->file_index ? -1 : 1;
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    if (a->col != b->col)
+        return a->col < b->col ? -1 : 1;
+    int r = strcmp(a->rule->id, b->rule->id);
+    if (r)
+        return r;
+    r = ka_str_cmp(a->container, b->container);
+    if (r)
+        return r;
+    return strcmp(a->message, b->message);
+}
+
+static void set_rule(ka_ctx *ctx, size_t i)
+{
+    ctx->rule = &rule_table[i];
+    ctx->severity = effective(ctx, rule_table[i].severity);
+}
+
+int ka_check_run(const ka_objset *s, const ka_check_opts *o, ka_results *r, char *err, size_t errn)
+{
+    memset(r, 0, sizeof *r);
+    r->enabled = ka_xcalloc(NRULES, sizeof(bool));
+    r->arena = ka_arena_new();
+    if (ka_check_select(o, r->enabled, err, errn) < 0)
+        return -1;
+    ka_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.set = s;
+    ctx.opts = o;
+    ctx.res = r;
+    ctx.kube_major = o->kube_major ? o->kube_major : KA_KUBE_DEFAULT_MAJOR;
+    ctx.kube_minor = o->kube_major ? o->kube_minor : KA_KUBE_DEFAULT_MINOR;
+
+    ka_arena *cache_arena = ka_arena_new();
+    ka_hmap cache;
+    ka_hmap_init(&cache, cache_arena);
+    size_t nobj = ka_objset_count(s);
+    for (size_t k = 0; k < nobj; k++) {
+        const ka_object *obj = ka_objset_at(s, k);
+        kind_rules *kr = rules_for_kind(&cache, r->enabled, obj->kind);
+        for (size_t j = 0; j < kr->n; j++) {
+            set_rule(&ctx, kr->idx[j]);
+            ctx.rule->check(&ctx, obj);
+        }
+    }
+    for (size_t i = 0; i < cache.cap; i++)
+        if (cache.e[i].key.p)
+            free(cache.e[i].val);
+    ka_hmap_free(&cache);
+    ka_arena_free(cache_arena);
+
+    for (size_t i = 0; i < NRULES; i++)
+        if (r->enabled[i] && rule_table[i].check_set) {
+            set_rule(&ctx, i);
+            rule_table[i].check_set(&ctx, s);
+        }
+
+    /* file order for sorting: the set's file list is input order */
+    for (size_t i = 0; i < r->n; i++) {
+        ka_finding *f = &r->v[i];
+        f->file_index = f->obj ? f->obj->file->index : UINT32_MAX;
+    }
+    qsort(r->v, r->n, sizeof *r->v, cmp_findings);
+    r->objects = nobj;
+    r->files = ka_objset_nfiles(s);
+    return 0;
+}
+
+void ka_results_free(ka_results *r)
+{
+    free(r->v);
+    free(r->enabled);
+    ka_arena_free(r->arena);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,54 @@
+/*
+ * rule.h - what a rule function sees: the running context, reporting, and
+ * helpers to walk containers. Internal to libkubearch.
+ */
+#ifndef KA_RULE_H
+#define KA_RULE_H
+
+#include "kubearch/check.h"
+#include "kubearch/quantity.h"
+
+struct ka_ctx {
+    const ka_objset *set;
+    const ka_check_opts *opts;
+    const ka_rule *rule;        /* the rule running now */
+    ka_severity severity;       /* its effective severity */
+    ka_results *res;
+    int kube_major, kube_minor;
+};
+
+/* Report a finding for o at node (NULL: the object's position), about
+ * container c (NULL: the object). Honors suppressions. */
+void ka_report(ka_ctx *ctx, const ka_object *o, const ka_node *at, const ka_container *c,
+               const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+/* The same with an explicit severity (e.g. error when deleted, warning when deprecated). */
+void ka_report_sev(ka_ctx *ctx, ka_severity sev, const ka_object *o, const ka_node *at,
+                   const ka_container *c, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+
+/* Object kind tests. */
+bool ka_kind_is(const ka_object *o, const char *kind);
+/* Main containers, init containers and sidecars; ephemeral ones excluded
+ * (they are debugging sessions, not part of the workload's design). */
+#define KA_FOR_CONTAINERS(o, c)                                                                 \
+    for (const ka_container *c = (o)->pod ? (o)->pod->containers : NULL;                        \
+         (o)->pod && c < (o)->pod->containers + (o)->pod->ncontainers; c++)                       \
+        if (c->type != KA_CT_EPHEMERAL)
+
+/* Declarations of every rule function (generated from rules.def). */
+#define KA_RULE(id, fnbase, ...) \
+    void ka_rule_##fnbase(ka_ctx *ctx, const ka_object *o);
+#define KA_SETRULE(id, fnbase, ...) \
+    void ka_setrule_##fnbase(ka_ctx *ctx, const ka_objset *s);
+#include "rules.def"
+#undef KA_RULE
+#undef KA_SETRULE
+
+#endif

@@ -1,0 +1,184 @@
+/*
+ * buf.c - growable byte buffers, borrowed strings, escaping for writers.
+ */
+#include "kubearch/base.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+ka_str ka_str_c(const char *s)
+{
+    return s ? (ka_str){ s, strlen(s) } : (ka_str){ "", 0 };
+}
+
+bool ka_str_eq(ka_str a, ka_str b)
+{
+    return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
+}
+
+bool ka_str_eqc(ka_str a, const char *c)
+{
+    size_t n = strlen(c);
+    return a.n == n && memcmp(a.p, c, n) == 0;
+}
+
+int ka_str_cmp(ka_str a, ka_str b)
+{
+    size_t n = a.n < b.n ? a.n : b.n;
+    int r = n ? memcmp(a.p, b.p, n) : 0;
+    if (r)
+        return r;
+    return a.n < b.n ? -1 : a.n > b.n;
+}
+
+bool ka_str_has_prefix(ka_str s, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return s.n >= n && memcmp(s.p, prefix, n) == 0;
+}
+
+void ka_buf_init(ka_buf *b)
+{
+    b->p = NULL;
+    b->n = b->cap = 0;
+}
+
+void ka_buf_free(ka_buf *b)
+{
+    free(b->p);
+    ka_buf_init(b);
+}
+
+void ka_buf_reset(ka_buf *b)
+{
+    b->n = 0;
+}
+
+void ka_buf_grow(ka_buf *b, size_t extra)
+{
+    if (b->cap - b->n > extra)
+        return;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap - b->n <= extra)
+        cap *= 2;
+    b->p = ka_xrealloc(b->p, cap);
+    b->cap = cap;
+}
+
+void ka_buf_add(ka_buf *b, const void *p, size_t n)
+{
+    ka_buf_grow(b, n);
+    if (n)
+        memcpy(b->p + b->n, p, n);
+    b->n += n;
+}
+
+void ka_buf_adds(ka_buf *b, const char *s)
+{
+    ka_buf_add(b, s, strlen(s));
+}
+
+void ka_buf_addstr(ka_buf *b, ka_str s)
+{
+    ka_buf_add(b, s.p, s.n);
+}
+
+void ka_buf_addc(ka_buf *b, char c)
+{
+    ka_buf_grow(b, 1);
+    b->p[b->n++] = c;
+}
+
+void ka_buf_printf(ka_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char tmp[256];
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof tmp) {
+        ka_buf_add(b, tmp, (size_t)n);
+        return;
+    }
+    ka_buf_grow(b, (size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->n += (size_t)n;
+}
+
+const char *ka_buf_cstr(ka_buf *b)
+{
+    ka_buf_grow(b, 1);
+    b->p[b->n] = '\0';
+    return b->p;
+}
+
+void ka_buf_json_str(ka_buf *b, ka_str s)
+{
+    static const char hex[] = "0123456789abcdef";
+    ka_buf_grow(b, s.n + 2);
+    ka_buf_addc(b, '"');
+    size_t start = 0;
+    for (size_t i = 0; i < s.n; i++) {
+        unsigned char c = (unsigned char)s.p[i];
+        if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+            continue;
+        ka_buf_add(b, s.p + start, i - start);
+        start = i + 1;
+        switch (c) {
+        case '"': ka_buf_add(b, "\\\"", 2); break;
+        case '\\': ka_buf_add(b, "\\\\", 2); break;
+        case '\n': ka_buf_add(b, "\\n", 2); break;
+        case '\r': ka_buf_add(b, "\\r", 2); break;
+        case '\t': ka_buf_add(b, "\\t", 2); break;
+        default: {
+            char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+            ka_buf_add(b, e, 6);
+        }
+        }
+    }
+    ka_buf_add(b, s.p + start, s.n - start);
+    ka_buf_addc(b, '"');
+}
+
+void ka_buf_xml_str(ka_buf *b, ka_str s)
+{
+    size_t start = 0;
+    for (size_t i = 0; i < s.n; i++) {
+        unsigned char c = (unsigned char)s.p[i];
+        const char *rep = NULL;
+        switch (c) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        case '\'': rep = "&apos;"; break;
+        default:
+            /* XML 1.0 forbids most control characters even when escaped. */
+            if (c < 0x20 && c != '\n' && c != '\t' && c != '\r')
+                rep = "?";
+        }
+        if (!rep)
+            continue;
+        ka_buf_add(b, s.p + start, i - start);
+        ka_buf_adds(b, rep);
+        start = i + 1;
+    }
+    ka_buf_add(b, s.p + start, s.n - start);
+}
+
+uint64_t ka_hash(const void *p, size_t n)
+{
+    /* FNV-1a 64: tiny and good enough for short keys. */
+    const unsigned char *s = p;
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}

@@ -1,0 +1,111 @@
+/*
+ * doc.c - lookups and YAML 1.1 scalar resolution over the node tree.
+ */
+#include "kubearch/doc.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+const ka_node *ka_get(const ka_node *m, const char *key)
+{
+    if (!ka_is_map(m))
+        return NULL;
+    size_t kn = strlen(key);
+    for (uint32_t i = 0; i < m->n; i++) {
+        const ka_node *k = KA_MAP_KEY(m, i);
+        if (k->n == kn && memcmp(k->u.s, key, kn) == 0 && k->type == KA_NODE_SCALAR)
+            return KA_MAP_VAL(m, i);
+    }
+    return NULL;
+}
+
+const ka_node *ka_get_key(const ka_node *m, const char *key)
+{
+    if (!ka_is_map(m))
+        return NULL;
+    size_t kn = strlen(key);
+    for (uint32_t i = 0; i < m->n; i++) {
+        const ka_node *k = KA_MAP_KEY(m, i);
+        if (k->n == kn && memcmp(k->u.s, key, kn) == 0 && k->type == KA_NODE_SCALAR)
+            return k;
+    }
+    return NULL;
+}
+
+const ka_node *ka_path(const ka_node *n, ...)
+{
+    va_list ap;
+    va_start(ap, n);
+    const char *k;
+    while (n && (k = va_arg(ap, const char *)) != NULL)
+        n = ka_get(n, k);
+    va_end(ap);
+    return n;
+}
+
+bool ka_is_null(const ka_node *n)
+{
+    if (!n)
+        return true;
+    if (n->type != KA_NODE_SCALAR || n->style != KA_STYLE_PLAIN)
+        return false;
+    ka_str s = ka_node_str(n);
+    return s.n == 0 || ka_str_eqc(s, "~") || ka_str_eqc(s, "null") || ka_str_eqc(s, "Null") ||
+           ka_str_eqc(s, "NULL");
+}
+
+int ka_bool(const ka_node *n)
+{
+    if (!ka_is_scalar(n) || n->style != KA_STYLE_PLAIN)
+        return -1;
+    /* sigs.k8s.io/yaml decodes with YAML 1.1 booleans (go-yaml v2). */
+    static const char *const t[] = { "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON",
+                                     "y", "Y" };
+    static const char *const f[] = { "false", "False", "FALSE", "no", "No", "NO", "off", "Off",
+                                     "OFF", "n", "N" };
+    ka_str s = ka_node_str(n);
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++)
+        if (ka_str_eqc(s, t[i]))
+            return 1;
+    for (size_t i = 0; i < sizeof f / sizeof *f; i++)
+        if (ka_str_eqc(s, f[i]))
+            return 0;
+    return -1;
+}
+
+bool ka_int(const ka_node *n, int64_t *out)
+{
+    if (!ka_is_scalar(n) || n->style != KA_STYLE_PLAIN || n->n == 0)
+        return false;
+    const char *s = n->u.s;
+    size_t i = 0, len = n->n;
+    bool neg = false;
+    if (s[0] == '-' || s[0] == '+') {
+        neg = s[0] == '-';
+        i = 1;
+    }
+    if (i >= len)
+        return false;
+    uint64_t v = 0;
+    for (; i < len; i++) {
+        char c = s[i];
+        if (c == '_')
+            continue;
+        if (c < '0' || c > '9')
+            return false;
+        uint64_t d = (uint64_t)(c - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    if (neg) {
+        if (v > (uint64_t)INT64_MAX + 1)
+            return false;
+        *out = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+    } else {
+        if (v > (uint64_t)INT64_MAX)
+            return false;
+        *out = (int64_t)v;
+    }
+    return true;
+}

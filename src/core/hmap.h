@@ -1,0 +1,37 @@
+/*
+ * hmap.h - string-keyed hash map (open addressing) used by the indexes.
+ * Keys are copied into the map's arena; values are caller-owned pointers.
+ */
+#ifndef KA_HMAP_H
+#define KA_HMAP_H
+
+#include "kubearch/base.h"
+
+typedef struct ka_hmap_ent {
+    ka_str key;
+    uint64_t hash;
+    void *val;
+} ka_hmap_ent;
+
+typedef struct ka_hmap {
+    ka_hmap_ent *e;
+    size_t n, cap;
+    ka_arena *arena;
+} ka_hmap;
+
+void ka_hmap_init(ka_hmap *m, ka_arena *a);
+void ka_hmap_free(ka_hmap *m);
+/* Slot for key: *slot is NULL when the key is new. */
+void **ka_hmap_slot(ka_hmap *m, ka_str key);
+void *ka_hmap_get(const ka_hmap *m, ka_str key);
+
+/* Growable pointer vector (heap). */
+typedef struct ka_ptrvec {
+    size_t n, cap;
+    const void **v;
+} ka_ptrvec;
+
+void ka_ptrvec_push(ka_ptrvec *v, const void *p);
+void ka_ptrvec_free(ka_ptrvec *v);
+
+#endif

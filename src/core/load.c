@@ -1,0 +1,745 @@
+/*
+ * load.c - YAML / JSON streams into position-keeping node trees.
+ *
+ * The input is cut into document segments at "---" marker lines (a marker
+ * can never occur inside YAML content, so this is exact) and each segment is
+ * parsed by its own libyaml parser. A syntax error therefore costs only its
+ * own document: libyaml cannot resume after an error, but the next segment
+ * starts afresh. Regular files are mapped and the pages of a parsed segment
+ * are handed back to the kernel, so peak memory is the trees, not the input.
+ *
+ * Guard rails, each a diagnostic that drops only the document at fault:
+ * nesting depth, document size, alias expansion (counted, never performed:
+ * an alias shares the anchored node), duplicate keys, non-scalar keys,
+ * undefined aliases.
+ */
+#define _GNU_SOURCE
+#include "kubearch/load.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml.h>
+
+void ka_limits_default(ka_limits *l)
+{
+    l->max_depth = 200;
+    l->max_file_bytes = (size_t)1 << 30;
+    l->max_doc_bytes = (size_t)128 << 20;
+    l->max_alias_nodes = 1000000;
+}
+
+typedef struct anchor {
+    char *name;
+    ka_node node;
+    size_t weight; /* nodes it stands for once expanded */
+} anchor;
+
+typedef struct frame {
+    ka_node node;
+    size_t kids_start; /* index into st->kids */
+    size_t count_start;
+    char *anchor;
+} frame;
+
+typedef struct loader {
+    ka_file *f;
+    const ka_limits *lim;
+    ka_diags *d;
+    /* segment */
+    const char *seg;
+    size_t seglen;
+    uint32_t line0; /* lines before the segment */
+    /* document */
+    ka_doc cur;
+    bool in_doc, skip;
+    size_t count, real; /* expanded and real node counts */
+    frame *fr;
+    size_t nfr, capfr;
+    ka_node *kids;
+    size_t nkids, capkids;
+    anchor *an;
+    size_t nan, capan;
+    ka_doc *docs;
+    size_t ndocs, capdocs;
+} loader;
+
+static void doc_error(loader *L, uint32_t line, uint32_t col, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+static void doc_error(loader *L, uint32_t line, uint32_t col, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ka_diag_add(L->d, KA_DIAG_ERROR, L->f->src.path, line, col, "%s", msg);
+    L->skip = true;
+}
+
+static inline uint32_t mline(const loader *L, yaml_mark_t m)
+{
+    return L->line0 + (uint32_t)m.line + 1;
+}
+
+static inline uint32_t mcol(yaml_mark_t m)
+{
+    return (uint32_t)m.column + 1;
+}
+
+static void push_kid(loader *L, const ka_node *n)
+{
+    if (L->nkids == L->capkids) {
+        L->capkids = L->capkids ? L->capkids * 2 : 1024;
+        L->kids = ka_xrealloc(L->kids, L->capkids * sizeof *L->kids);
+    }
+    L->kids[L->nkids++] = *n;
+}
+
+static void free_anchors(loader *L)
+{
+    for (size_t i = 0; i < L->nan; i++)
+        free(L->an[i].name);
+    L->nan = 0;
+}
+
+static void add_anchor(loader *L, const char *name, const ka_node *n, size_t weight)
+{
+    /* A redefined anchor shadows the earlier one (YAML 1.1 §3.2.2.2). */
+    for (size_t i = L->nan; i-- > 0;)
+        if (strcmp(L->an[i].name, name) == 0) {
+            L->an[i].node = *n;
+            L->an[i].weight = weight;
+            return;
+        }
+    if (L->nan == L->capan) {
+        L->capan = L->capan ? L->capan * 2 : 16;
+        L->an = ka_xrealloc(L->an, L->capan * sizeof *L->an);
+    }
+    L->an[L->nan].name = ka_xstrdup(name);
+    L->an[L->nan].node = *n;
+    L->an[L->nan].weight = weight;
+    L->nan++;
+}
+
+static const anchor *find_anchor(const loader *L, const char *name)
+{
+    for (size_t i = L->nan; i-- > 0;)
+        if (strcmp(L->an[i].name, name) == 0)
+            return &L->an[i];
+    return NULL;
+}
+
+/* Place a finished node: as the document root or as the next child. */
+static void emit(loader *L, const ka_node *n)
+{
+    if (L->nfr == 0) {
+        L->cur.root = ka_arena_alloc(L->f->arena, sizeof(ka_node));
+        *L->cur.root = *n;
+    } else {
+        push_kid(L, n);
+    }
+}
+
+static bool budget_ok(loader *L, yaml_mark_t m)
+{
+    if (L->count - L->real > L->lim->max_alias_nodes) {
+        doc_error(L, mline(L, m), mcol(m),
+                  "alias expansion exceeds the limit of %zu nodes (YAML alias bomb?)",
+                  L->lim->max_alias_nodes);
+        return false;
+    }
+    return true;
+}
+
+static bool is_merge_key(const ka_node *k)
+{
+    return k->type == KA_NODE_SCALAR && k->style == KA_STYLE_PLAIN && k->n == 2 &&
+           k->u.s[0] == '<' && k->u.s[1] == '<';
+}
+
+static bool key_in(const ka_node *kids, size_t npairs, const ka_node *key)
+{
+    for (size_t i = 0; i < npairs; i++) {
+        const ka_node *k = &kids[2 * i];
+        if (k->n == key->n && memcmp(k->u.s, key->u.s, k->n) == 0)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Check keys of a finished mapping (kids[0 .. 2*np)): scalar keys only, no
+ * duplicates. Duplicate detection is linear for small mappings and hashed for
+ * large ones so a hostile 100k-key mapping stays O(n).
+ */
+static bool check_keys(loader *L, const ka_node *kids, size_t np)
+{
+    for (size_t i = 0; i < np; i++) {
+        const ka_node *k = &kids[2 * i];
+        if (k->type != KA_NODE_SCALAR) {
+            doc_error(L, k->line, k->col, "mapping keys must be scalars");
+            return false;
+        }
+    }
+    if (np <= 16) {
+        for (size_t i = 1; i < np; i++) {
+            const ka_node *k = &kids[2 * i];
+            for (size_t j = 0; j < i; j++) {
+                const ka_node *o = &kids[2 * j];
+                if (o->n == k->n && memcmp(o->u.s, k->u.s, k->n) == 0 && !is_merge_key(k)) {
+                    doc_error(L, k->line, k->col,
+                              "duplicate mapping key \"%.*s\" (first at line %u, column %u)",
+                              (int)(k->n > 100 ? 100 : k->n), k->u.s, o->line, o->col);
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+    size_t cap = 32;
+    while (cap < np * 2)
+        cap *= 2;
+    uint32_t *slot = ka_xcalloc(cap, sizeof *slot); /* index + 1 */
+    bool ok = true;
+    for (size_t i = 0; i < np && ok; i++) {
+        const ka_node *k = &kids[2 * i];
+        if (is_merge_key(k))
+            continue;
+        size_t h = (size_t)ka_hash(k->u.s, k->n) & (cap - 1);
+        while (slot[h]) {
+            const ka_node *o = &kids[2 * (slot[h] - 1)];
+            if (o->n == k->n && memcmp(o->u.s, k->u.s, k->n) == 0) {
+                doc_error(L, k->line, k->col,
+                          "duplicate mapping key \"%.*s\" (first at line %u, column %u)",
+                          (int)(k->n > 100 ? 100 : k->n), k->u.s, o->line, o->col);
+                ok = false;
+                break;
+            }
+            h = (h + 1) & (cap - 1);
+        }
+        if (ok)
+            slot[h] = (uint32_t)i + 1;
+    }
+    free(slot);
+    return ok;
+}
+
+/*
+ * Resolve YAML merge keys ("<<: *base" or "<<: [*a, *b]") as go-yaml v2
+ * (and so kubectl) does: explicit keys win, then the merged mappings in
+ * order, earlier ones winning. Returns the new pair count.
+ */
+static size_t apply_merges(loader *L, ka_node **kidsp, size_t np)
+{
+    ka_node *kids = *kidsp;
+    size_t nmerge = 0;
+    for (size_t i = 0; i < np; i++)
+        if (is_merge_key(&kids[2 * i]))
+            nmerge++;
+    if (!nmerge)
+        return np;
+    /* upper bound of the result */
+    size_t cap = np;
+    for (size_t i = 0; i < np; i++) {
+        const ka_node *k = &kids[2 * i], *v = &kids[2 * i + 1];
+        if (!is_merge_key(k))
+            continue;
+        if (v->type == KA_NODE_MAP)
+            cap += v->n;
+        else if (v->type == KA_NODE_SEQ)
+            for (uint32_t j = 0; j < v->n; j++)
+                if (v->u.kids[j].type == KA_NODE_MAP)
+                    cap += v->u.kids[j].n;
+    }
+    ka_node *out = ka_arena_alloc(L->f->arena, cap * 2 * sizeof(ka_node));
+    size_t n = 0;
+    for (size_t i = 0; i < np; i++)
+        if (!is_merge_key(&kids[2 * i])) {
+            out[2 * n] = kids[2 * i];
+            out[2 * n + 1] = kids[2 * i + 1];
+            n++;
+        }
+    for (size_t i = 0; i < np; i++) {
+        const ka_node *k = &kids[2 * i], *v = &kids[2 * i + 1];
+        if (!is_merge_key(k))
+            continue;
+        size_t nsrc = v->type == KA_NODE_SEQ ? v->n : 1;
+        for (size_t s = 0; s < nsrc; s++) {
+            const ka_node *m = v->type == KA_NODE_SEQ ? &v->u.kids[s] : v;
+            if (m->type != KA_NODE_MAP) {
+                doc_error(L, m->line, m->col, "merge key \"<<\" needs a mapping or a list of mappings");
+                return np;
+            }
+            for (uint32_t j = 0; j < m->n; j++) {
+                const ka_node *mk = KA_MAP_KEY(m, j);
+                if (!key_in(out, n, mk)) {
+                    out[2 * n] = *mk;
+                    out[2 * n + 1] = *KA_MAP_VAL(m, j);
+                    n++;
+                }
+            }
+        }
+    }
+    *kidsp = out;
+    return n;
+}
+
+static void finish_collection(loader *L, yaml_mark_t end)
+{
+    frame *fr = &L->fr[--L->nfr];
+    size_t nk = L->nkids - fr->kids_start;
+    ka_node n = fr->node;
+    if (!L->skip) {
+        ka_node *kids = NULL;
+        if (nk) {
+            kids = ka_arena_alloc(L->f->arena, nk * sizeof(ka_node));
+            memcpy(kids, L->kids + fr->kids_start, nk * sizeof(ka_node));
+        }
+        if (n.type == KA_NODE_MAP) {
+            size_t np = nk / 2;
+            if (check_keys(L, kids, np))
+                np = apply_merges(L, &kids, np);
+            n.n = (uint32_t)np;
+        } else {
+            n.n = (uint32_t)nk;
+        }
+        n.u.kids = kids;
+    }
+    L->nkids = fr->kids_start;
+    if (fr->anchor) {
+        if (!L->skip)
+            add_anchor(L, fr->anchor, &n, L->count - fr->count_start + 1);
+        free(fr->anchor);
+    }
+    (void)end;
+    if (!L->skip)
+        emit(L, &n);
+}
+
+static void start_collection(loader *L, ka_node_type t, yaml_mark_t m, const yaml_char_t *anch)
+{
+    if (L->nfr >= L->lim->max_depth) {
+        doc_error(L, mline(L, m), mcol(m), "nesting deeper than the limit of %u levels",
+                  L->lim->max_depth);
+    }
+    if (L->nfr == L->capfr) {
+        L->capfr = L->capfr ? L->capfr * 2 : 32;
+        L->fr = ka_xrealloc(L->fr, L->capfr * sizeof *L->fr);
+    }
+    frame *fr = &L->fr[L->nfr++];
+    memset(fr, 0, sizeof *fr);
+    fr->node.type = (uint8_t)t;
+    fr->node.line = mline(L, m);
+    fr->node.col = mcol(m);
+    fr->kids_start = L->nkids;
+    fr->count_start = L->count;
+    fr->anchor = anch ? ka_xstrdup((const char *)anch) : NULL;
+    L->count++;
+    L->real++;
+}
+
+static void add_scalar(loader *L, const yaml_event_t *ev)
+{
+    ka_node n;
+    memset(&n, 0, sizeof n);
+    n.type = KA_NODE_SCALAR;
+    n.line = mline(L, ev->start_mark);
+    n.col = mcol(ev->start_mark);
+    size_t len = ev->data.scalar.length;
+    if (len > UINT32_MAX) {
+        doc_error(L, n.line, n.col, "scalar too long");
+        return;
+    }
+    n.n = (uint32_t)len;
+    n.u.s = ka_arena_strndup(L->f->arena, (const char *)ev->data.scalar.value, len);
+    bool plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+    const char *tag = (const char *)ev->data.scalar.tag;
+    /* An explicit !!str makes a plain scalar a string; other tags keep resolution. */
+    if (tag && strcmp(tag, YAML_STR_TAG) == 0)
+        plain = false;
+    n.style = plain ? KA_STYLE_PLAIN : KA_STYLE_QUOTED;
+    L->count++;
+    L->real++;
+    if (ev->data.scalar.anchor)
+        add_anchor(L, (const char *)ev->data.scalar.anchor, &n, 1);
+    emit(L, &n);
+}
+
+static void add_alias(loader *L, const yaml_event_t *ev)
+{
+    const char *name = (const char *)ev->data.alias.anchor;
+    const anchor *a = find_anchor(L, name);
+    if (!a) {
+        doc_error(L, mline(L, ev->start_mark), mcol(ev->start_mark), "undefined alias \"*%s\"",
+                  name);
+        return;
+    }
+    L->count += a->weight;
+    if (!budget_ok(L, ev->start_mark))
+        return;
+    emit(L, &a->node);
+}
+
+static void begin_doc(loader *L, yaml_mark_t m)
+{
+    memset(&L->cur, 0, sizeof L->cur);
+    L->cur.line = mline(L, m);
+    L->cur.col = mcol(m);
+    L->in_doc = true;
+    L->skip = false;
+    L->count = L->real = 0;
+    L->nkids = 0;
+    free_anchors(L);
+}
+
+static void end_doc(loader *L)
+{
+    for (size_t i = 0; i < L->nfr; i++)
+        free(L->fr[i].anchor);
+    L->nfr = 0;
+    L->nkids = 0;
+    if (L->skip) {
+        L->cur.root = NULL;
+        L->cur.rejected = true;
+    }
+    if (L->ndocs == L->capdocs) {
+        L->capdocs = L->capdocs ? L->capdocs * 2 : 16;
+        L->docs = ka_xrealloc(L->docs, L->capdocs * sizeof *L->docs);
+    }
+    L->docs[L->ndocs++] = L->cur;
+    L->in_doc = false;
+    free_anchors(L);
+}
+
+/* Line and column (1-based) of a byte offset within the segment. */
+static void offset_pos(const loader *L, size_t off, uint32_t *line, uint32_t *col)
+{
+    uint32_t l = 0, c = 0;
+    if (off > L->seglen)
+        off = L->seglen;
+    for (size_t i = 0; i < off; i++) {
+        unsigned char ch = (unsigned char)L->seg[i];
+        if (ch == '\n') {
+            l++;
+            c = 0;
+        } else if ((ch & 0xC0) != 0x80) {
+            c++;
+        }
+    }
+    *line = L->line0 + l + 1;
+    *col = c + 1;
+}
+
+static void parser_error(loader *L, yaml_parser_t *p)
+{
+    uint32_t line, col;
+    const char *what = p->problem ? p->problem : "syntax error";
+    if (p->error == YAML_READER_ERROR) {
+        offset_pos(L, p->problem_offset, &line, &col);
+        if (p->problem_value != -1)
+            ka_diag_add(L->d, KA_DIAG_ERROR, L->f->src.path, line, col,
+                        "invalid input: %s (byte 0x%02x)", what, (unsigned)p->problem_value & 0xff);
+        else
+            ka_diag_add(L->d, KA_DIAG_ERROR, L->f->src.path, line, col, "invalid input: %s", what);
+        return;
+    }
+    line = L->line0 + (uint32_t)p->problem_mark.line + 1;
+    col = (uint32_t)p->problem_mark.column + 1;
+    size_t idx = p->problem_mark.index;
+    if (idx < L->seglen && L->seg[idx] == '\t') {
+        ka_diag_add(L->d, KA_DIAG_ERROR, L->f->src.path, line, col,
+                    "syntax error: tab character where YAML allows only spaces for indentation");
+        return;
+    }
+    if (p->context)
+        ka_diag_add(L->d, KA_DIAG_ERROR, L->f->src.path, line, col,
+                    "syntax error: %s %s (line %u, column %u)", what, p->context,
+                    L->line0 + (uint32_t)p->context_mark.line + 1,
+                    (uint32_t)p->context_mark.column + 1);
+    else
+        ka_diag_add(L->d, KA_DIAG_ERROR, L->f->src.path, line, col, "syntax error: %s", what);
+}
+
+static void parse_segment(loader *L)
+{
+    yaml_parser_t p;
+    yaml_event_t ev;
+    if (!yaml_parser_initialize(&p)) {
+        fprintf(stderr, "kubearch: out of memory initialising libyaml\n");
+        abort();
+    }
+    yaml_parser_set_input_string(&p, (const unsigned char *)L->seg, L->seglen);
+    for (;;) {
+        if (!yaml_parser_parse(&p, &ev)) {
+            bool had = L->in_doc && !L->skip;
+            parser_error(L, &p);
+            if (L->in_doc) {
+                L->skip = true;
+                end_doc(L);
+            }
+            (void)had;
+            break;
+        }
+        yaml_event_type_t t = ev.type;
+        switch (t) {
+        case YAML_DOCUMENT_START_EVENT:
+            begin_doc(L, ev.start_mark);
+            break;
+        case YAML_DOCUMENT_END_EVENT:
+            end_doc(L);
+            break;
+        case YAML_MAPPING_START_EVENT:
+            if (!L->skip)
+                start_collection(L, KA_NODE_MAP, ev.start_mark, ev.data.mapping_start.anchor);
+            break;
+        case YAML_SEQUENCE_START_EVENT:
+            if (!L->skip)
+                start_collection(L, KA_NODE_SEQ, ev.start_mark, ev.data.sequence_start.anchor);
+            break;
+        case YAML_MAPPING_END_EVENT:
+        case YAML_SEQUENCE_END_EVENT:
+            if (!L->skip)
+                finish_collection(L, ev.end_mark);
+            break;
+        case YAML_SCALAR_EVENT:
+            if (!L->skip)
+                add_scalar(L, &ev);
+            break;
+        case YAML_ALIAS_EVENT:
+            if (!L->skip)
+                add_alias(L, &ev);
+            break;
+        default:
+            break;
+        }
+        yaml_event_delete(&ev);
+        if (t == YAML_STREAM_END_EVENT)
+            break;
+    }
+    yaml_parser_delete(&p);
+    L->nfr = 0;
+    L->nkids = 0;
+}
+
+/* Start of the line after the one containing data[i] (or n). */
+static size_t next_line(const char *data, size_t n, size_t i)
+{
+    const char *nl = memchr(data + i, '\n', n - i);
+    return nl ? (size_t)(nl - data) + 1 : n;
+}
+
+static bool is_marker(const char *data, size_t n, size_t i)
+{
+    if (n - i < 3 || data[i] != '-' || data[i + 1] != '-' || data[i + 2] != '-')
+        return false;
+    if (n - i == 3)
+        return true;
+    char c = data[i + 3];
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Hand the pages of [from, to) back to the kernel when the input is mapped. */
+static void release_pages(const char *base, bool mapped, size_t from, size_t to)
+{
+    if (!mapped)
+        return;
+    long pg = sysconf(_SC_PAGESIZE);
+    size_t ps = pg > 0 ? (size_t)pg : 4096;
+    size_t a = (from + ps - 1) / ps * ps, b = to / ps * ps;
+    if (b > a)
+        madvise((void *)(base + a), b - a, MADV_DONTNEED);
+}
+
+static void load_all(ka_file *f, const char *data, size_t n, bool mapped, const ka_limits *lim,
+                     ka_diags *d)
+{
+    loader L;
+    memset(&L, 0, sizeof L);
+    L.f = f;
+    L.lim = lim;
+    L.d = d;
+    /* UTF-16/32 input (a BOM other than UTF-8's) cannot be cut by byte scanning. */
+    bool wide = n >= 2 && (((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF) ||
+                           ((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE));
+    size_t pos = 0;
+    uint32_t line = 0;
+    while (pos < n || (pos == 0 && n == 0)) {
+        size_t end = n;
+        uint32_t seglines = 0;
+        if (!wide) {
+            /* the segment runs to the next marker line that is not its first line */
+            size_t i = next_line(data, n, pos);
+            seglines = 1;
+            while (i < n && !is_marker(data, n, i)) {
+                i = next_line(data, n, i);
+                seglines++;
+            }
+            end = i;
+        }
+        L.seg = data + pos;
+        L.seglen = end - pos;
+        L.line0 = line;
+        if (L.seglen > lim->max_doc_bytes) {
+            ka_diag_add(d, KA_DIAG_ERROR, f->src.path, line + 1, 1,
+                        "document of %zu bytes exceeds the limit of %zu bytes", L.seglen,
+                        lim->max_doc_bytes);
+            if (L.ndocs == L.capdocs) {
+                L.capdocs = L.capdocs ? L.capdocs * 2 : 16;
+                L.docs = ka_xrealloc(L.docs, L.capdocs * sizeof *L.docs);
+            }
+            L.docs[L.ndocs++] = (ka_doc){ .root = NULL, .line = line + 1, .col = 1, .rejected = true };
+        } else {
+            parse_segment(&L);
+        }
+        release_pages(data, mapped, pos, end);
+        line += seglines;
+        pos = end;
+        if (n == 0)
+            break;
+    }
+    f->ndocs = L.ndocs;
+    f->docs = ka_arena_alloc(f->arena, (L.ndocs ? L.ndocs : 1) * sizeof(ka_doc));
+    if (L.ndocs)
+        memcpy(f->docs, L.docs, L.ndocs * sizeof(ka_doc));
+    free(L.docs);
+    free(L.fr);
+    free(L.kids);
+    free_anchors(&L);
+    free(L.an);
+}
+
+static ka_file *file_new(const char *path)
+{
+    ka_arena *a = ka_arena_new();
+    ka_file *f = ka_arena_zalloc(a, sizeof *f);
+    f->arena = a;
+    f->src.path = ka_arena_strndup(a, path, strlen(path));
+    return f;
+}
+
+ka_file *ka_load_buffer(const char *path, const char *data, size_t n, const ka_limits *lim,
+                        ka_diags *d)
+{
+    ka_limits def;
+    if (!lim) {
+        ka_limits_default(&def);
+        lim = &def;
+    }
+    ka_file *f = file_new(path);
+    f->bytes = n;
+    if (n > lim->max_file_bytes) {
+        ka_diag_add(d, KA_DIAG_ERROR, path, 0, 0, "input of %zu bytes exceeds the limit of %zu bytes",
+                    n, lim->max_file_bytes);
+        return f;
+    }
+    load_all(f, data, n, false, lim, d);
+    return f;
+}
+
+static char *read_fd(int fd, const char *shown, size_t max, size_t *outn, ka_diags *d)
+{
+    size_t cap = 65536, n = 0;
+    char *buf = ka_xmalloc(cap);
+    for (;;) {
+        if (n == cap) {
+            if (cap > max) {
+                ka_diag_add(d, KA_DIAG_ERROR, shown, 0, 0,
+                            "input exceeds the limit of %zu bytes", max);
+                free(buf);
+                return NULL;
+            }
+            cap *= 2;
+            buf = ka_xrealloc(buf, cap);
+        }
+        ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            ka_diag_add(d, KA_DIAG_ERROR, shown, 0, 0, "cannot read: %s", strerror(errno));
+            free(buf);
+            return NULL;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    if (n > max) {
+        ka_diag_add(d, KA_DIAG_ERROR, shown, 0, 0, "input of %zu bytes exceeds the limit of %zu bytes",
+                    n, max);
+        free(buf);
+        return NULL;
+    }
+    *outn = n;
+    return buf;
+}
+
+ka_file *ka_load_path(const char *path, const ka_limits *lim, ka_diags *d)
+{
+    ka_limits def;
+    if (!lim) {
+        ka_limits_default(&def);
+        lim = &def;
+    }
+    bool is_stdin = strcmp(path, "-") == 0;
+    const char *shown = is_stdin ? "<stdin>" : path;
+    int fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        ka_diag_add(d, KA_DIAG_ERROR, shown, 0, 0, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        size_t n = (size_t)st.st_size;
+        if (n > lim->max_file_bytes) {
+            ka_diag_add(d, KA_DIAG_ERROR, shown, 0, 0,
+                        "input of %zu bytes exceeds the limit of %zu bytes", n, lim->max_file_bytes);
+            if (!is_stdin)
+                close(fd);
+            return NULL;
+        }
+        void *m = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (m != MAP_FAILED) {
+            madvise(m, n, MADV_SEQUENTIAL);
+            ka_file *f = file_new(shown);
+            f->bytes = n;
+            load_all(f, m, n, true, lim, d);
+            munmap(m, n);
+            if (!is_stdin)
+                close(fd);
+            return f;
+        }
+    }
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        ka_diag_add(d, KA_DIAG_ERROR, shown, 0, 0, "is a directory");
+        if (!is_stdin)
+            close(fd);
+        return NULL;
+    }
+    size_t n = 0;
+    char *buf = read_fd(fd, shown, lim->max_file_bytes, &n, d);
+    if (!is_stdin)
+        close(fd);
+    if (!buf)
+        return NULL;
+    ka_file *f = file_new(shown);
+    f->bytes = n;
+    load_all(f, buf, n, false, lim, d);
+    free(buf);
+    return f;
+}
+
+void ka_file_free(ka_file *f)
+{
+    if (f)
+        ka_arena_free(f->arena);
+}

@@ -1,0 +1,405 @@
+/*
+ * objset.c - turning loaded documents into objects, walking directories,
+ * and the indexes every analysis queries.
+ */
+#define _GNU_SOURCE
+#include "kubearch/object.h"
+#include "hmap.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct ka_objset {
+    ka_limits lim;
+    ka_arena *arena;     /* objects, index keys */
+    ka_file **files;
+    size_t nfiles, capfiles;
+    ka_object **objs;
+    size_t nobjs, capobjs;
+    bool indexed;
+    ka_hmap by_kind;     /* kind -> ka_ptrvec* */
+    ka_hmap by_name;     /* kind \0 ns \0 name -> object */
+    ka_hmap by_label;    /* ns \0 key \0 val -> ka_ptrvec* */
+    ka_hmap by_podlabel; /* ns \0 key \0 val -> ka_ptrvec* */
+    ka_hmap by_ns;       /* ns -> ka_ptrvec* */
+    ka_hmap pods_by_ns;  /* ns -> ka_ptrvec* */
+    ka_hmap crd_scope;   /* group \0 kind -> (void*)scope */
+    ka_buf key;
+};
+
+ka_objset *ka_objset_new(const ka_limits *lim)
+{
+    ka_objset *s = ka_xcalloc(1, sizeof *s);
+    if (lim)
+        s->lim = *lim;
+    else
+        ka_limits_default(&s->lim);
+    s->arena = ka_arena_new();
+    ka_hmap_init(&s->by_kind, s->arena);
+    ka_hmap_init(&s->by_name, s->arena);
+    ka_hmap_init(&s->by_label, s->arena);
+    ka_hmap_init(&s->by_podlabel, s->arena);
+    ka_hmap_init(&s->by_ns, s->arena);
+    ka_hmap_init(&s->pods_by_ns, s->arena);
+    ka_hmap_init(&s->crd_scope, s->arena);
+    ka_buf_init(&s->key);
+    return s;
+}
+
+static void free_vec_map(ka_hmap *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->e[i].key.p && m->e[i].val) {
+            ka_ptrvec_free(m->e[i].val);
+            free(m->e[i].val);
+        }
+    ka_hmap_free(m);
+}
+
+void ka_objset_free(ka_objset *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nfiles; i++)
+        ka_file_free(s->files[i]);
+    free(s->files);
+    free(s->objs);
+    free_vec_map(&s->by_kind);
+    free_vec_map(&s->by_label);
+    free_vec_map(&s->by_podlabel);
+    free_vec_map(&s->by_ns);
+    free_vec_map(&s->pods_by_ns);
+    ka_hmap_free(&s->by_name);
+    ka_hmap_free(&s->crd_scope);
+    ka_buf_free(&s->key);
+    ka_arena_free(s->arena);
+    free(s);
+}
+
+/* ---- objects -------------------------------------------------------- */
+
+static void split_api_version(ka_object *o)
+{
+    ka_str av = o->api_version;
+    const char *slash = av.n ? memchr(av.p, '/', av.n) : NULL;
+    if (slash) {
+        o->group = (ka_str){ av.p, (size_t)(slash - av.p) };
+        o->version = (ka_str){ slash + 1, av.n - (size_t)(slash - av.p) - 1 };
+    } else {
+        o->group = (ka_str){ "", 0 };
+        o->version = av;
+    }
+}
+
+static bool is_list_kind(const ka_node *root)
+{
+    ka_str kind = ka_node_str(ka_get(root, "kind"));
+    return kind.n >= 4 && memcmp(kind.p + kind.n - 4, "List", 4) == 0 &&
+           ka_is_seq(ka_get(root, "items"));
+}
+
+static void push_obj(ka_objset *s, ka_object *o)
+{
+    if (s->nobjs == s->capobjs) {
+        s->capobjs = s->capobjs ? s->capobjs * 2 : 256;
+        s->objs = ka_xrealloc(s->objs, s->capobjs * sizeof *s->objs);
+    }
+    o->index = (uint32_t)s->nobjs;
+    s->objs[s->nobjs++] = o;
+}
+
+static void add_object(ka_objset *s, ka_file *f, const ka_node *root, ka_diags *d, int depth)
+{
+    if (!ka_is_map(root)) {
+        ka_diag_add(d, KA_DIAG_ERROR, f->src.path, root->line, root->col,
+                    "document is a %s, not a Kubernetes object (a mapping)",
+                    root->type == KA_NODE_SEQ ? "sequence" : "scalar");
+        return;
+    }
+    if (depth < 4 && is_list_kind(root)) {
+        const ka_node *items = ka_get(root, "items");
+        for (uint32_t i = 0; i < items->n; i++) {
+            const ka_node *it = KA_SEQ_ITEM(items, i);
+            if (ka_is_null(it))
+                continue;
+            add_object(s, f, it, d, depth + 1);
+        }
+        return;
+    }
+    ka_object *o = ka_arena_zalloc(f->arena, sizeof *o);
+    o->file = f;
+    o->root = root;
+    o->api_version = ka_node_str(ka_get(root, "apiVersion"));
+    o->kind = ka_node_str(ka_get(root, "kind"));
+    split_api_version(o);
+    o->meta = ka_get(root, "metadata");
+    if (!ka_is_map(o->meta))
+        o->meta = NULL;
+    o->name = ka_node_str(ka_get(o->meta, "name"));
+    o->ns = ka_node_str(ka_get(o->meta, "namespace"));
+    o->labels = ka_labels_from_node(f->arena, ka_get(o->meta, "labels"));
+    o->annotations = ka_labels_from_node(f->arena, ka_get(o->meta, "annotations"));
+    ka_podview_build(f->arena, o);
+    push_obj(s, o);
+}
+
+void ka_objset_add_file(ka_objset *s, ka_file *f, ka_diags *d)
+{
+    if (s->nfiles == s->capfiles) {
+        s->capfiles = s->capfiles ? s->capfiles * 2 : 16;
+        s->files = ka_xrealloc(s->files, s->capfiles * sizeof *s->files);
+    }
+    f->index = (uint32_t)s->nfiles;
+    s->files[s->nfiles++] = f;
+    for (size_t i = 0; i < f->ndocs; i++) {
+        const ka_node *root = f->docs[i].root;
+        if (!root || ka_is_null(root))
+            continue; /* empty, comment-only or rejected */
+        add_object(s, f, root, d, 0);
+    }
+    s->indexed = false;
+}
+
+/* ---- directory walking ---------------------------------------------- */
+
+typedef struct dirid {
+    dev_t dev;
+    ino_t ino;
+} dirid;
+
+typedef struct walk {
+    ka_objset *s;
+    ka_diags *d;
+    dirid *seen;
+    size_t nseen, capseen;
+    size_t files;
+} walk;
+
+static bool has_ext(const char *name)
+{
+    size_t n = strlen(name);
+    return (n > 5 && strcmp(name + n - 5, ".yaml") == 0) ||
+           (n > 4 && strcmp(name + n - 4, ".yml") == 0) ||
+           (n > 5 && strcmp(name + n - 5, ".json") == 0);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void load_one(walk *w, const char *path)
+{
+    ka_file *f = ka_load_path(path, &w->s->lim, w->d);
+    if (f) {
+        ka_objset_add_file(w->s, f, w->d);
+        w->files++;
+    }
+}
+
+static void walk_dir(walk *w, const char *path, int depth)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        ka_diag_add(w->d, KA_DIAG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
+        return;
+    }
+    /* A directory reached twice (symlink loop or duplicate link) is read once. */
+    for (size_t i = 0; i < w->nseen; i++)
+        if (w->seen[i].dev == st.st_dev && w->seen[i].ino == st.st_ino)
+            return;
+    if (depth > 64) {
+        ka_diag_add(w->d, KA_DIAG_ERROR, path, 0, 0, "directories nested deeper than 64 levels");
+        return;
+    }
+    if (w->nseen == w->capseen) {
+        w->capseen = w->capseen ? w->capseen * 2 : 16;
+        w->seen = ka_xrealloc(w->seen, w->capseen * sizeof *w->seen);
+    }
+    w->seen[w->nseen++] = (dirid){ st.st_dev, st.st_ino };
+    DIR *dir = opendir(path);
+    if (!dir) {
+        ka_diag_add(w->d, KA_DIAG_ERROR, path, 0, 0, "cannot open directory: %s", strerror(errno));
+        return;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *de;
+    while ((de = readdir(dir)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue; /* hidden entries, "." and ".." */
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            names = ka_xrealloc(names, cap * sizeof *names);
+        }
+        names[n++] = ka_xstrdup(de->d_name);
+    }
+    closedir(dir);
+    qsort(names, n, sizeof *names, cmp_names); /* deterministic order */
+    ka_buf p;
+    ka_buf_init(&p);
+    for (size_t i = 0; i < n; i++) {
+        ka_buf_reset(&p);
+        ka_buf_adds(&p, path);
+        if (p.n && p.p[p.n - 1] != '/')
+            ka_buf_addc(&p, '/');
+        ka_buf_adds(&p, names[i]);
+        const char *full = ka_buf_cstr(&p);
+        struct stat es;
+        if (stat(full, &es) != 0) {
+            if (lstat(full, &es) == 0 && S_ISLNK(es.st_mode))
+                ka_diag_add(w->d, KA_DIAG_WARNING, full, 0, 0, "skipped: dangling symbolic link");
+            else
+                ka_diag_add(w->d, KA_DIAG_ERROR, full, 0, 0, "cannot read: %s", strerror(errno));
+        } else if (S_ISDIR(es.st_mode)) {
+            char *sub = ka_xstrdup(full);
+            walk_dir(w, sub, depth + 1);
+            free(sub);
+        } else if (S_ISREG(es.st_mode) && has_ext(names[i])) {
+            load_one(w, full);
+        }
+        free(names[i]);
+    }
+    free(names);
+    ka_buf_free(&p);
+}
+
+size_t ka_objset_load(ka_objset *s, const char *path, ka_diags *d)
+{
+    walk w = { .s = s, .d = d };
+    struct stat st;
+    if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        walk_dir(&w, path, 0);
+    else
+        load_one(&w, path); /* an explicitly named file is read whatever its extension */
+    free(w.seen);
+    return w.files;
+}
+
+/* ---- indexes -------------------------------------------------------- */
+
+static ka_str key3(ka_buf *b, ka_str a, ka_str c, ka_str e)
+{
+    ka_buf_reset(b);
+    ka_buf_addstr(b, a);
+    ka_buf_addc(b, '\0');
+    ka_buf_addstr(b, c);
+    ka_buf_addc(b, '\0');
+    ka_buf_addstr(b, e);
+    return (ka_str){ b->p, b->n };
+}
+
+static void vec_add(ka_hmap *m, ka_str key, const void *p)
+{
+    void **slot = ka_hmap_slot(m, key);
+    if (!*slot)
+        *slot = ka_xcalloc(1, sizeof(ka_ptrvec));
+    ka_ptrvec_push(*slot, p);
+}
+
+static ka_objlist vec_list(const ka_hmap *m, ka_str key)
+{
+    const ka_ptrvec *v = ka_hmap_get(m, key);
+    if (!v)
+        return (ka_objlist){ 0, NULL };
+    return (ka_objlist){ v->n, (const ka_object *const *)v->v };
+}
+
+/* CustomResourceDefinitions in the input declare the scope of their kinds. */
+static void learn_crd_scopes(ka_objset *s)
+{
+    for (size_t i = 0; i < s->nobjs; i++) {
+        const ka_object *o = s->objs[i];
+        if (!ka_str_eqc(o->kind, "CustomResourceDefinition"))
+            continue;
+        const ka_node *spec = ka_get(o->root, "spec");
+        ka_str group = ka_node_str(ka_get(spec, "group"));
+        ka_str kind = ka_node_str(ka_path(spec, "names", "kind", NULL));
+        ka_str scope = ka_node_str(ka_get(spec, "scope"));
+        if (!kind.n)
+            continue;
+        uintptr_t sc = ka_str_eqc(scope, "Cluster") ? KA_SCOPE_CLUSTER : KA_SCOPE_NAMESPACED;
+        *ka_hmap_slot(&s->crd_scope, key3(&s->key, group, kind, (ka_str){ "", 0 })) = (void *)sc;
+    }
+}
+
+void ka_objset_index(ka_objset *s)
+{
+    if (s->indexed)
+        return;
+    free_vec_map(&s->by_kind);
+    free_vec_map(&s->by_label);
+    free_vec_map(&s->by_podlabel);
+    free_vec_map(&s->by_ns);
+    free_vec_map(&s->pods_by_ns);
+    ka_hmap_free(&s->by_name);
+    learn_crd_scopes(s);
+    for (size_t i = 0; i < s->nobjs; i++) {
+        ka_object *o = s->objs[i];
+        o->scope = ka_kind_scope(o->group, o->kind);
+        if (o->scope == KA_SCOPE_UNKNOWN && s->crd_scope.n) {
+            void *sc = ka_hmap_get(&s->crd_scope, key3(&s->key, o->group, o->kind, (ka_str){ "", 0 }));
+            if (sc)
+                o->scope = (ka_scope)(uintptr_t)sc;
+        }
+        if (o->scope == KA_SCOPE_NAMESPACED && o->ns.n == 0) {
+            o->ns = (ka_str){ "default", 7 };
+            o->ns_defaulted = true;
+        } else if (o->scope == KA_SCOPE_CLUSTER) {
+            o->ns = (ka_str){ "", 0 };
+        }
+        vec_add(&s->by_kind, o->kind, o);
+        *ka_hmap_slot(&s->by_name, key3(&s->key, o->kind, o->ns, o->name)) = o;
+        vec_add(&s->by_ns, o->ns, o);
+        for (size_t j = 0; j < o->labels.n; j++)
+            vec_add(&s->by_label, key3(&s->key, o->ns, o->labels.kv[j].key, o->labels.kv[j].val), o);
+        if (o->pod) {
+            vec_add(&s->pods_by_ns, o->ns, o);
+            for (size_t j = 0; j < o->pod->labels.n; j++)
+                vec_add(&s->by_podlabel,
+                        key3(&s->key, o->ns, o->pod->labels.kv[j].key, o->pod->labels.kv[j].val), o);
+        }
+    }
+    s->indexed = true;
+}
+
+size_t ka_objset_count(const ka_objset *s) { return s->nobjs; }
+const ka_object *ka_objset_at(const ka_objset *s, size_t i) { return s->objs[i]; }
+size_t ka_objset_nfiles(const ka_objset *s) { return s->nfiles; }
+const ka_file *ka_objset_file(const ka_objset *s, size_t i) { return s->files[i]; }
+
+ka_objlist ka_objset_by_kind(const ka_objset *s, const char *kind)
+{
+    return vec_list(&s->by_kind, ka_str_c(kind));
+}
+
+const ka_object *ka_objset_find(const ka_objset *s, const char *kind, ka_str ns, ka_str name)
+{
+    ka_buf *b = &((ka_objset *)s)->key;
+    return ka_hmap_get(&s->by_name, key3(b, ka_str_c(kind), ns, name));
+}
+
+ka_objlist ka_objset_by_label(const ka_objset *s, ka_str ns, ka_str key, ka_str val)
+{
+    ka_buf *b = &((ka_objset *)s)->key;
+    return vec_list(&s->by_label, key3(b, ns, key, val));
+}
+
+ka_objlist ka_objset_pods_by_label(const ka_objset *s, ka_str ns, ka_str key, ka_str val)
+{
+    ka_buf *b = &((ka_objset *)s)->key;
+    return vec_list(&s->by_podlabel, key3(b, ns, key, val));
+}
+
+ka_objlist ka_objset_in_namespace(const ka_objset *s, ka_str ns)
+{
+    return vec_list(&s->by_ns, ns);
+}
+
+ka_objlist ka_objset_pods_in(const ka_objset *s, ka_str ns)
+{
+    return vec_list(&s->pods_by_ns, ns);
+}

@@ -1,0 +1,55 @@
+/*
+ * json.c - the machine report: {"findings":[...],"summary":{...}}. The shape
+ * is a contract other tools rely on; keep it stable.
+ */
+#include "kubearch/output.h"
+
+#include <string.h>
+
+static void finding_json(ka_buf *b, const ka_finding *x)
+{
+    ka_buf_adds(b, "{\"rule\":");
+    ka_buf_json_str(b, ka_str_c(x->rule->id));
+    ka_buf_adds(b, ",\"severity\":");
+    ka_buf_json_str(b, ka_str_c(ka_severity_name(x->severity)));
+    ka_buf_adds(b, ",\"file\":");
+    ka_buf_json_str(b, ka_str_c(x->path));
+    ka_buf_printf(b, ",\"line\":%u,\"column\":%u,\"kind\":", x->line, x->col);
+    ka_buf_json_str(b, x->kind);
+    ka_buf_adds(b, ",\"namespace\":");
+    ka_buf_json_str(b, x->ns);
+    ka_buf_adds(b, ",\"name\":");
+    ka_buf_json_str(b, x->name);
+    if (x->container.n) {
+        ka_buf_adds(b, ",\"container\":");
+        ka_buf_json_str(b, x->container);
+    }
+    ka_buf_adds(b, ",\"message\":");
+    ka_buf_json_str(b, ka_str_c(x->message));
+    ka_buf_adds(b, ",\"hint\":");
+    ka_buf_json_str(b, ka_str_c(x->hint ? x->hint : ""));
+    ka_buf_addc(b, '}');
+}
+
+void ka_write_json(FILE *f, const ka_results *r, const ka_out_opts *o)
+{
+    ka_buf b;
+    ka_buf_init(&b);
+    ka_buf_adds(&b, "{\"findings\":[");
+    for (size_t i = 0; i < r->n; i++) {
+        if (i)
+            ka_buf_addc(&b, ',');
+        finding_json(&b, &r->v[i]);
+        if (b.n > 1 << 16) {
+            fwrite(b.p, 1, b.n, f);
+            ka_buf_reset(&b);
+        }
+    }
+    ka_buf_printf(&b,
+                  "],\"summary\":{\"files\":%zu,\"objects\":%zu,\"errors\":%zu,\"warnings\":%zu,"
+                  "\"infos\":%zu,\"inputErrors\":%zu}}\n",
+                  r->files, r->objects, r->count[KA_SEV_ERROR], r->count[KA_SEV_WARNING],
+                  r->count[KA_SEV_INFO], o->input_errors);
+    fwrite(b.p, 1, b.n, f);
+    ka_buf_free(&b);
+}

@@ -1,0 +1,85 @@
+/*
+ * text.c - the human report: one line per finding, grouped by file, the fix
+ * hint under it, one summary line.
+ */
+#include "kubearch/output.h"
+
+#include <string.h>
+
+static const char *sev_color(ka_severity s)
+{
+    switch (s) {
+    case KA_SEV_ERROR: return "\033[1;31m";
+    case KA_SEV_WARNING: return "\033[1;33m";
+    default: return "\033[1;36m";
+    }
+}
+
+static void plural(ka_buf *b, size_t n, const char *what)
+{
+    ka_buf_printf(b, "%zu %s%s", n, what, n == 1 ? "" : "s");
+}
+
+void ka_write_text(FILE *f, const ka_results *r, const ka_out_opts *o)
+{
+    ka_buf b;
+    ka_buf_init(&b);
+    const char *prev = NULL;
+    for (size_t i = 0; i < r->n; i++) {
+        const ka_finding *x = &r->v[i];
+        if (prev && strcmp(prev, x->path) != 0)
+            ka_buf_addc(&b, '\n'); /* a blank line between files */
+        prev = x->path;
+        ka_buf_printf(&b, "%s:%u:%u: ", x->path, x->line, x->col);
+        if (o->color)
+            ka_buf_adds(&b, sev_color(x->severity));
+        ka_buf_adds(&b, ka_severity_name(x->severity));
+        if (o->color)
+            ka_buf_adds(&b, "\033[0m");
+        ka_buf_printf(&b, " %s ", x->rule->id);
+        ka_buf_addstr(&b, x->kind.n ? x->kind : KA_STR("<no kind>"));
+        ka_buf_addc(&b, '/');
+        if (x->ns.n) {
+            ka_buf_addstr(&b, x->ns);
+            ka_buf_addc(&b, '/');
+        }
+        ka_buf_addstr(&b, x->name.n ? x->name : KA_STR("<no name>"));
+        if (x->container.n) {
+            ka_buf_adds(&b, " [");
+            ka_buf_addstr(&b, x->container);
+            ka_buf_addc(&b, ']');
+        }
+        ka_buf_adds(&b, ": ");
+        ka_buf_adds(&b, x->message);
+        ka_buf_addc(&b, '\n');
+        if (o->hints && x->hint && *x->hint) {
+            ka_buf_adds(&b, o->color ? "    \033[2mhint:\033[0m " : "    hint: ");
+            ka_buf_adds(&b, x->hint);
+            ka_buf_addc(&b, '\n');
+        }
+        if (b.n > 1 << 16) {
+            fwrite(b.p, 1, b.n, f);
+            ka_buf_reset(&b);
+        }
+    }
+    if (r->n)
+        ka_buf_addc(&b, '\n');
+    plural(&b, r->files, "file");
+    ka_buf_adds(&b, ", ");
+    plural(&b, r->objects, "object");
+    ka_buf_adds(&b, ": ");
+    plural(&b, r->count[KA_SEV_ERROR], "error");
+    ka_buf_adds(&b, ", ");
+    plural(&b, r->count[KA_SEV_WARNING], "warning");
+    ka_buf_adds(&b, ", ");
+    plural(&b, r->count[KA_SEV_INFO], "info");
+    if (r->suppressed)
+        ka_buf_printf(&b, " (%zu suppressed)", r->suppressed);
+    if (o->input_errors) {
+        ka_buf_adds(&b, "; ");
+        plural(&b, o->input_errors, "input error");
+    }
+    ka_buf_addc(&b, '\n');
+    fwrite(b.p, 1, b.n, f);
+    ka_buf_free(&b);
+}
