@@ -18,7 +18,7 @@ run_case() {
     if [ -f "$base.args" ]; then
         args=$(head -n 1 "$base.args")
     else
-        args=$(head -n 3 "$input" | sed -n 's/^# args: //p' | head -n 1)
+        args=$(head -n 3 "$input" | sed -e '1s/^\xEF\xBB\xBF//' -e 's/\r$//' | sed -n 's/^# args: //p' | head -n 1)
     fi
     [ -n "$args" ] || return 0
     if [[ $args == *'$IN'* ]]; then

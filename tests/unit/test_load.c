@@ -1,0 +1,176 @@
+/*
+ * test_load.c - the loader: positions, resolution, guard rails.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "kubearch/kubearch.h"
+
+static ka_file *load(const char *text, ka_diags *d)
+{
+    ka_diags_init(d);
+    return ka_load_buffer("t.yaml", text, strlen(text), NULL, d);
+}
+
+static void test_positions(void **state)
+{
+    (void)state;
+    ka_diags d;
+    ka_file *f = load("a: 1\nb:\n  c: [x, \"y\"]\n", &d);
+    assert_int_equal(d.errors, 0);
+    assert_int_equal(f->ndocs, 1);
+    const ka_node *root = f->docs[0].root;
+    assert_true(ka_is_map(root));
+    const ka_node *c = ka_path(root, "b", "c", NULL);
+    assert_true(ka_is_seq(c));
+    assert_int_equal(c->line, 3);
+    assert_int_equal(c->col, 6);
+    assert_int_equal(KA_SEQ_ITEM(c, 1)->col, 10);
+    assert_int_equal(KA_SEQ_ITEM(c, 1)->style, KA_STYLE_QUOTED);
+    assert_int_equal(KA_SEQ_ITEM(c, 0)->style, KA_STYLE_PLAIN);
+    const ka_node *k = ka_get_key(root, "b");
+    assert_int_equal(k->line, 2);
+    assert_int_equal(k->col, 1);
+    ka_file_free(f);
+    ka_diags_free(&d);
+}
+
+static void test_documents_and_line_offsets(void **state)
+{
+    (void)state;
+    ka_diags d;
+    ka_file *f = load("a: 1\n---\n# c\n---\nb: [\n---\nc:\n  d: 2\n", &d);
+    assert_int_equal(d.errors, 1);
+    assert_int_equal(d.v[0].line, 6); /* the unterminated flow sequence is noticed at the next marker */
+    assert_int_equal(f->ndocs, 4); /* "---" + comment is an explicit empty document */
+    assert_non_null(f->docs[0].root);
+    assert_true(ka_is_null(f->docs[1].root));
+    assert_false(f->docs[1].rejected);
+    assert_true(f->docs[2].rejected);
+    const ka_node *dd = ka_path(f->docs[3].root, "c", "d", NULL);
+    assert_int_equal(dd->line, 8);
+    assert_int_equal(dd->col, 6);
+    ka_file_free(f);
+    ka_diags_free(&d);
+}
+
+static void test_bom_crlf(void **state)
+{
+    (void)state;
+    ka_diags d;
+    ka_file *f = load("\xEF\xBB\xBF" "a: 1\r\nb: two\r\n", &d);
+    assert_int_equal(d.errors, 0);
+    const ka_node *b = ka_get(f->docs[0].root, "b");
+    assert_string_equal(ka_cstr(b), "two");
+    assert_int_equal(b->line, 2);
+    assert_int_equal(b->col, 4);
+    ka_file_free(f);
+    ka_diags_free(&d);
+}
+
+static void test_scalars(void **state)
+{
+    (void)state;
+    ka_diags d;
+    ka_file *f = load("t: true\ny: yes\nq: \"true\"\nn: ~\ni: -42\nbig: 99999999999999999999\ns: !!str 12\ne:\n", &d);
+    const ka_node *r = f->docs[0].root;
+    assert_int_equal(ka_bool(ka_get(r, "t")), 1);
+    assert_int_equal(ka_bool(ka_get(r, "y")), 1);
+    assert_int_equal(ka_bool(ka_get(r, "q")), -1);
+    assert_true(ka_is_null(ka_get(r, "n")));
+    assert_true(ka_is_null(ka_get(r, "e")));
+    assert_true(ka_is_null(ka_get(r, "absent")));
+    int64_t v = 0;
+    assert_true(ka_int(ka_get(r, "i"), &v));
+    assert_int_equal(v, -42);
+    assert_false(ka_int(ka_get(r, "big"), &v));
+    assert_false(ka_int(ka_get(r, "s"), &v));
+    ka_file_free(f);
+    ka_diags_free(&d);
+}
+
+static void test_alias_and_merge(void **state)
+{
+    (void)state;
+    ka_diags d;
+    ka_file *f = load("base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\nl: [*b, *b]\n", &d);
+    assert_int_equal(d.errors, 0);
+    const ka_node *r = f->docs[0].root;
+    const ka_node *m = ka_get(r, "m");
+    assert_int_equal(m->n, 2);
+    assert_string_equal(ka_cstr(ka_get(m, "x")), "1");
+    assert_string_equal(ka_cstr(ka_get(m, "y")), "3");
+    const ka_node *l = ka_get(r, "l");
+    /* aliases share the anchored node's children instead of copying them */
+    assert_ptr_equal(KA_SEQ_ITEM(l, 0)->u.kids, KA_SEQ_ITEM(l, 1)->u.kids);
+    ka_file_free(f);
+    ka_diags_free(&d);
+}
+
+static void test_guard_rails(void **state)
+{
+    (void)state;
+    ka_diags d;
+    ka_limits lim;
+    ka_limits_default(&lim);
+    lim.max_depth = 3;
+    ka_diags_init(&d);
+    const char *deep = "a: {b: {c: {d: 1}}}\n---\nok: 1\n";
+    ka_file *f = ka_load_buffer("t.yaml", deep, strlen(deep), &lim, &d);
+    assert_int_equal(d.errors, 1);
+    assert_non_null(strstr(d.v[0].msg, "nesting deeper"));
+    assert_int_equal(f->ndocs, 2);
+    assert_null(f->docs[0].root);
+    assert_non_null(f->docs[1].root);
+    ka_file_free(f);
+    ka_diags_free(&d);
+
+    f = load("a: 1\nb: 2\na: 3\n", &d);
+    assert_int_equal(d.errors, 1);
+    assert_int_equal(d.v[0].line, 3);
+    assert_int_equal(d.v[0].col, 1);
+    ka_file_free(f);
+    ka_diags_free(&d);
+
+    f = load("? [complex]\n: key\n", &d);
+    assert_int_equal(d.errors, 1);
+    ka_file_free(f);
+    ka_diags_free(&d);
+
+    f = load("", &d);
+    assert_int_equal(d.errors, 0);
+    assert_int_equal(f->ndocs, 0);
+    ka_file_free(f);
+    ka_diags_free(&d);
+}
+
+static void test_json(void **state)
+{
+    (void)state;
+    ka_diags d;
+    ka_file *f = load("{\"a\": {\"b\": [1, \"x\\/y\", true]}, \"c\":\"\\u00e9\"}", &d);
+    assert_int_equal(d.errors, 0);
+    const ka_node *b = ka_path(f->docs[0].root, "a", "b", NULL);
+    assert_int_equal(b->n, 3);
+    assert_string_equal(ka_cstr(KA_SEQ_ITEM(b, 1)), "x/y");
+    assert_string_equal(ka_cstr(ka_get(f->docs[0].root, "c")), "\xc3\xa9");
+    ka_file_free(f);
+    ka_diags_free(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_positions),
+        cmocka_unit_test(test_documents_and_line_offsets),
+        cmocka_unit_test(test_bom_crlf),
+        cmocka_unit_test(test_scalars),
+        cmocka_unit_test(test_alias_and_merge),
+        cmocka_unit_test(test_guard_rails),
+        cmocka_unit_test(test_json),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
