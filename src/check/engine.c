@@ -415,7 +415,8 @@ int ka_check_run(const ka_objset *s, const ka_check_opts *o, ka_results *r, char
         ka_finding *f = &r->v[i];
         f->file_index = f->obj ? f->obj->file->index : UINT32_MAX;
     }
-    qsort(r->v, r->n, sizeof *r->v, cmp_findings);
+    if (r->n > 1)
+        qsort(r->v, r->n, sizeof *r->v, cmp_findings);
     r->objects = nobj;
     r->files = ka_objset_nfiles(s);
     return 0;

@@ -38,8 +38,8 @@ bool ka_kind_is(const ka_object *o, const char *kind);
 /* Main containers, init containers and sidecars; ephemeral ones excluded
  * (they are debugging sessions, not part of the workload's design). */
 #define KA_FOR_CONTAINERS(o, c)                                                                 \
-    for (const ka_container *c = (o)->pod ? (o)->pod->containers : NULL;                        \
-         (o)->pod && c < (o)->pod->containers + (o)->pod->ncontainers; c++)                       \
+    for (const ka_container *c = ((o)->pod && (o)->pod->ncontainers) ? (o)->pod->containers : NULL; \
+         c && c < (o)->pod->containers + (o)->pod->ncontainers; c++)                              \
         if (c->type != KA_CT_EPHEMERAL)
 
 /* Declarations of every rule function (generated from rules.def). */

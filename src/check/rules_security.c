@@ -161,7 +161,8 @@ void ka_rule_sec002(ka_ctx *ctx, const ka_object *o)
         if (b == 1)
             ka_report(ctx, o, v, c, "securityContext.allowPrivilegeEscalation is true");
         else if (v)
-            ka_report(ctx, o, v, c, "securityContext.allowPrivilegeEscalation is not the boolean false");
+            ka_report(ctx, o, v, c,
+                      "securityContext.allowPrivilegeEscalation is not the boolean false");
         else
             ka_report(ctx, o, missing_at(c, "securityContext", NULL), c,
                       "securityContext.allowPrivilegeEscalation is not set (defaults to true)");
@@ -181,11 +182,14 @@ void ka_rule_sec003(ka_ctx *ctx, const ka_object *o)
             continue;
         if (has_uid && uid == 0)
             ka_report(ctx, o, user, c, "runAsUser is 0 (root)");
+        else if (user && !has_uid)
+            ka_report(ctx, o, user, c, "runAsUser is not an integer user id");
         else if (ka_bool(nonroot) == 0)
             ka_report(ctx, o, nonroot, c, "runAsNonRoot is false and no non-zero runAsUser is set");
         else
             ka_report(ctx, o, missing_at(c, "securityContext", NULL), c,
-                      "neither runAsNonRoot: true nor a non-zero runAsUser is set (pod or container)");
+                      "neither runAsNonRoot: true nor a non-zero runAsUser is set "
+                      "(pod or container)");
     }
 }
 
@@ -223,7 +227,8 @@ void ka_rule_sec005(ka_ctx *ctx, const ka_object *o)
         if (b == 0)
             ka_report(ctx, o, v, c, "securityContext.readOnlyRootFilesystem is false");
         else if (v)
-            ka_report(ctx, o, v, c, "securityContext.readOnlyRootFilesystem is not the boolean true");
+            ka_report(ctx, o, v, c,
+                      "securityContext.readOnlyRootFilesystem is not the boolean true");
         else
             ka_report(ctx, o, missing_at(c, "securityContext", NULL), c,
                       "securityContext.readOnlyRootFilesystem is not set");
@@ -240,7 +245,7 @@ void ka_rule_sec006(ka_ctx *ctx, const ka_object *o)
         const ka_node *drop = caps_list(c, "drop");
         if (caps_find(drop, "ALL"))
             continue;
-        if (drop && drop->n)
+        if (drop)
             ka_report(ctx, o, drop, c, "securityContext.capabilities.drop does not include ALL");
         else
             ka_report(ctx, o, missing_at(c, "securityContext", "capabilities"), c,
@@ -257,7 +262,8 @@ void ka_rule_sec007(ka_ctx *ctx, const ka_object *o)
     KA_FOR_CONTAINERS(o, c) {
         const ka_node *priv = field(container_sc(c), "privileged");
         if (ka_bool(priv) == 1) {
-            ka_report(ctx, o, priv, c, "privileged: true grants every capability, NET_RAW included");
+            ka_report(ctx, o, priv, c,
+                      "privileged: true grants every capability, NET_RAW included");
             continue;
         }
         const ka_node *add = caps_list(c, "add"), *drop = caps_list(c, "drop");
@@ -275,7 +281,7 @@ void ka_rule_sec007(ka_ctx *ctx, const ka_object *o)
         const ka_node *all = caps_find(add, "ALL");
         if (all)
             ka_report(ctx, o, all, c, "securityContext.capabilities.add includes %s", ka_cstr(all));
-        else if (drop && drop->n)
+        else if (drop)
             ka_report(ctx, o, drop, c,
                       "securityContext.capabilities.drop includes neither NET_RAW nor ALL");
         else
@@ -398,8 +404,12 @@ void ka_rule_sec016(ka_ctx *ctx, const ka_object *o)
         if (!hp)
             continue;
         const ka_node *path = field(hp, "path");
-        ka_report(ctx, o, path ? path : hp, NULL, "volume \"%s\" is a hostPath (%s)",
-                  ka_cstr(ka_get(v, "name")), path ? ka_cstr(path) : "no path");
+        if (ka_is_scalar(path))
+            ka_report(ctx, o, path, NULL, "volume \"%s\" is a hostPath (%s)",
+                      ka_cstr(ka_get(v, "name")), ka_cstr(path));
+        else
+            ka_report(ctx, o, path ? path : hp, NULL, "volume \"%s\" is a hostPath",
+                      ka_cstr(ka_get(v, "name")));
     }
 }
 
@@ -624,7 +634,8 @@ void ka_rule_sec022(ka_ctx *ctx, const ka_object *o)
         return;
     case TOKEN_SA_UNSET:
         ka_report(ctx, o, at, NULL,
-                  "automountServiceAccountToken is set on neither the pod nor ServiceAccount %.*s (defaults to true)",
+                  "automountServiceAccountToken is set on neither the pod nor ServiceAccount "
+                  "%.*s (defaults to true)",
                   (int)sa.n, sa.p);
         return;
     case TOKEN_DEFAULT:
