@@ -145,15 +145,19 @@ static int apply_vec(char *const *v, bool *enabled, bool val, const char *what, 
 
 int ka_check_select(const ka_check_opts *o, bool *enabled, char *err, size_t errn)
 {
+    /* --rules replaces the default set and the configuration's selection;
+     * --enable and --disable still adjust it. */
     if (o->only) {
         for (size_t i = 0; i < NRULES; i++)
             enabled[i] = false;
-        return apply_list(o->only, enabled, true, "--rules", err, errn);
+        if (apply_list(o->only, enabled, true, "--rules", err, errn) < 0)
+            return -1;
+    } else {
+        for (size_t i = 0; i < NRULES; i++)
+            enabled[i] = !rule_table[i].optin || o->enable_all;
     }
-    for (size_t i = 0; i < NRULES; i++)
-        enabled[i] = !rule_table[i].optin || o->enable_all;
     const ka_config *c = o->config;
-    if (c) {
+    if (c && !o->only) {
         if (apply_vec(c->enable, enabled, true, c->path, err, errn) < 0 ||
             apply_vec(c->disable, enabled, false, c->path, err, errn) < 0)
             return -1;

@@ -2,7 +2,7 @@
 # Command-line behaviour: help on every command, usage errors exit 2, stdin,
 # --fail-on, rule listing and explain, configuration errors.
 set -u
-bin=$1
+bin=$(realpath "$1")
 cd "$(dirname "$0")/../.."
 fails=0
 t() { # t NAME EXPECTED_EXIT CMD...
@@ -45,7 +45,7 @@ metadata: {name: team-a}'
 out=$(printf '%s\n' "$ns" | "$bin" check --no-config --rules SEC-027 -)
 rc=$?
 [ $rc = 0 ] || { echo "FAIL stdin warning-only: exit $rc, want 0"; fails=$((fails + 1)); }
-case $out in *"<stdin>:1:1: warning SEC-027 Namespace/team-a"*) ;; *) echo "FAIL stdin: $out"; fails=$((fails + 1)) ;; esac
+case $out in *"<stdin>:3:1: warning SEC-027 Namespace/team-a"*) ;; *) echo "FAIL stdin: $out"; fails=$((fails + 1)) ;; esac
 printf '%s\n' "$ns" | "$bin" check --no-config --rules SEC-027 --fail-on warning - >/dev/null
 rc=$?
 [ $rc = 1 ] || { echo "FAIL --fail-on warning: exit $rc, want 1"; fails=$((fails + 1)); }
