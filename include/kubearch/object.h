@@ -84,6 +84,9 @@ ka_objlist ka_objset_by_label(const ka_objset *s, ka_str ns, ka_str key, ka_str 
 /* Pod-bearing objects (Pods and workloads) of a namespace whose pod
  * template labels carry key=value. */
 ka_objlist ka_objset_pods_by_label(const ka_objset *s, ka_str ns, ka_str key, ka_str val);
+/* Autoscalers (HorizontalPodAutoscaler, KEDA ScaledObject) of a namespace whose
+ * scaleTargetRef names kind/name. */
+ka_objlist ka_objset_scalers(const ka_objset *s, ka_str kind, ka_str ns, ka_str name);
 /* Every pod-bearing object of a namespace. */
 ka_objlist ka_objset_pods_in(const ka_objset *s, ka_str ns);
 ka_objlist ka_objset_in_namespace(const ka_objset *s, ka_str ns);

@@ -27,6 +27,7 @@ struct ka_objset {
     ka_hmap by_ns;       /* ns -> ka_ptrvec* */
     ka_hmap pods_by_ns;  /* ns -> ka_ptrvec* */
     ka_hmap crd_scope;   /* group \0 kind -> (void*)scope */
+    ka_hmap scalers;     /* ns \0 target kind \0 target name -> ka_ptrvec* */
     ka_buf key;
 };
 
@@ -45,6 +46,7 @@ ka_objset *ka_objset_new(const ka_limits *lim)
     ka_hmap_init(&s->by_ns, s->arena);
     ka_hmap_init(&s->pods_by_ns, s->arena);
     ka_hmap_init(&s->crd_scope, s->arena);
+    ka_hmap_init(&s->scalers, s->arena);
     ka_buf_init(&s->key);
     return s;
 }
@@ -72,6 +74,7 @@ void ka_objset_free(ka_objset *s)
     free_vec_map(&s->by_podlabel);
     free_vec_map(&s->by_ns);
     free_vec_map(&s->pods_by_ns);
+    free_vec_map(&s->scalers);
     ka_hmap_free(&s->by_name);
     ka_hmap_free(&s->crd_scope);
     ka_buf_free(&s->key);
@@ -326,6 +329,22 @@ static void learn_crd_scopes(ka_objset *s)
     }
 }
 
+/* HPAs and KEDA ScaledObjects by the workload they scale. */
+static void index_scaler(ka_objset *s, const ka_object *o)
+{
+    bool hpa = ka_str_eqc(o->kind, "HorizontalPodAutoscaler");
+    bool keda = ka_str_eqc(o->kind, "ScaledObject") && ka_str_eqc(o->group, "keda.sh");
+    if (!hpa && !keda)
+        return;
+    const ka_node *ref = ka_path(o->root, "spec", "scaleTargetRef", NULL);
+    ka_str kind = ka_node_str(ka_get(ref, "kind"));
+    ka_str name = ka_node_str(ka_get(ref, "name"));
+    if (keda && !kind.n)
+        kind = (ka_str){ "Deployment", 10 }; /* ScaledObject's default target kind */
+    if (name.n)
+        vec_add(&s->scalers, key3(&s->key, o->ns, kind, name), o);
+}
+
 void ka_objset_index(ka_objset *s)
 {
     if (s->indexed)
@@ -335,6 +354,7 @@ void ka_objset_index(ka_objset *s)
     free_vec_map(&s->by_podlabel);
     free_vec_map(&s->by_ns);
     free_vec_map(&s->pods_by_ns);
+    free_vec_map(&s->scalers);
     ka_hmap_free(&s->by_name);
     learn_crd_scopes(s);
     for (size_t i = 0; i < s->nobjs; i++) {
@@ -356,6 +376,7 @@ void ka_objset_index(ka_objset *s)
         vec_add(&s->by_ns, o->ns, o);
         for (size_t j = 0; j < o->labels.n; j++)
             vec_add(&s->by_label, key3(&s->key, o->ns, o->labels.kv[j].key, o->labels.kv[j].val), o);
+        index_scaler(s, o);
         if (o->pod) {
             vec_add(&s->pods_by_ns, o->ns, o);
             for (size_t j = 0; j < o->pod->labels.n; j++)
@@ -402,4 +423,10 @@ ka_objlist ka_objset_in_namespace(const ka_objset *s, ka_str ns)
 ka_objlist ka_objset_pods_in(const ka_objset *s, ka_str ns)
 {
     return vec_list(&s->pods_by_ns, ns);
+}
+
+ka_objlist ka_objset_scalers(const ka_objset *s, ka_str kind, ka_str ns, ka_str name)
+{
+    ka_buf *b = &((ka_objset *)s)->key;
+    return vec_list(&s->scalers, key3(b, ns, kind, name));
 }

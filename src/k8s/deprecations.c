@@ -18,8 +18,8 @@
 
 #include <string.h>
 
-#define V(ma, mi) { (ma), (mi) }
-#define NEVER { 0, 0 }
+#define V(ma, mi) KA_API_VERSION(ma, mi)
+#define NEVER 0
 #define K8S(g, v, k, dep, rem, repl) { g, v, k, "Kubernetes", dep, rem, repl, "" }
 #define K8SN(g, v, k, dep, rem, repl, note) { g, v, k, "Kubernetes", dep, rem, repl, note }
 #define CM(g, v, k, dep, rem, repl) { g, v, k, "cert-manager", dep, rem, repl, "" }
@@ -128,7 +128,12 @@ static const ka_deprecation table[] = {
     K8S("storagemigration.k8s.io", "v1alpha1", "StorageVersionMigration", V(1, 35), V(1, 35),
         "storagemigration.k8s.io/v1beta1"),
 
-    /* cert-manager (versions are cert-manager releases) */
+    /* cert-manager (versions are cert-manager releases). Pluto names
+     * cert-manager.io/v1alpha2 as the successor of certmanager.k8s.io and
+     * cert-manager.io/v1 for the ACME kinds; the served successors today are
+     * cert-manager.io/v1 and acme.cert-manager.io/v1. */
+    CM("certmanager.k8s.io", "v1alpha1", "Order", V(0, 11), V(0, 11), "acme.cert-manager.io/v1"),
+    CM("certmanager.k8s.io", "v1alpha1", "Challenge", V(0, 11), V(0, 11), "acme.cert-manager.io/v1"),
     CM("certmanager.k8s.io", "v1alpha1", NULL, V(0, 11), V(0, 11), "cert-manager.io/v1"),
 #define CM3(group, kind)                                              \
     CM(group, "v1alpha2", kind, V(1, 4), V(1, 6), "cert-manager.io/v1"), \
@@ -176,24 +181,14 @@ bool ka_deprecation_is_kubernetes(const ka_deprecation *d)
     return strcmp(d->component, "Kubernetes") == 0;
 }
 
-static bool set(ka_api_version v)
-{
-    return v.major != 0 || v.minor != 0;
-}
-
-/* v <= target */
-static bool at_or_before(ka_api_version v, int major, int minor)
-{
-    return v.major < major || (v.major == major && v.minor <= minor);
-}
-
 ka_api_status ka_deprecation_status(const ka_deprecation *d, int major, int minor)
 {
     if (!ka_deprecation_is_kubernetes(d))
-        return set(d->removed) ? KA_API_REMOVED : KA_API_DEPRECATED;
-    if (set(d->removed) && at_or_before(d->removed, major, minor))
+        return d->removed ? KA_API_REMOVED : KA_API_DEPRECATED;
+    int target = KA_API_VERSION(major, minor);
+    if (d->removed && d->removed <= target)
         return KA_API_REMOVED;
-    if (set(d->deprecated) && at_or_before(d->deprecated, major, minor))
+    if (d->deprecated && d->deprecated <= target)
         return KA_API_DEPRECATED;
     return KA_API_SERVED;
 }

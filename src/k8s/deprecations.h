@@ -13,17 +13,16 @@
 
 #include "kubearch/base.h"
 
-typedef struct ka_api_version {
-    int major, minor;         /* 0.0: never (not deprecated / not removed yet) */
-} ka_api_version;
+/* A version "major.minor" encoded as major * 1000 + minor; 0 means never. */
+#define KA_API_VERSION(major, minor) ((major) * 1000 + (minor))
 
 typedef struct ka_deprecation {
     const char *group;        /* "" for the core group */
     const char *version;      /* "v1beta1" */
     const char *kind;         /* NULL: every kind of group/version */
     const char *component;    /* "Kubernetes" or an add-on, e.g. "cert-manager" */
-    ka_api_version deprecated;
-    ka_api_version removed;
+    int deprecated;           /* KA_API_VERSION(...), 0: not deprecated (or not recorded) */
+    int removed;              /* KA_API_VERSION(...), 0: still served */
     const char *replacement;  /* apiVersion to move to, "" when there is none */
     const char *note;         /* extra advice for the message, "" when none */
 } ka_deprecation;

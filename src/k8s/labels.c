@@ -20,6 +20,12 @@
 
 /* ---- error text ---------------------------------------------------------- */
 
+static size_t l_used(const char *err, size_t errn)
+{
+    const char *nul = memchr(err, '\0', errn);
+    return nul ? (size_t)(nul - err) : errn;
+}
+
 /* Appends to err, separating messages with "; " as upstream joins them. */
 static void l_err(char *err, size_t errn, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -34,12 +40,12 @@ static void l_err(char *err, size_t errn, const char *fmt, ...)
 
     if (!err || errn == 0)
         return;
-    used = strnlen(err, errn);
+    used = l_used(err, errn);
     if (used >= errn - 1)
         return;
     if (used > 0) {
         snprintf(err + used, errn - used, "; ");
-        used = strnlen(err, errn);
+        used = l_used(err, errn);
     }
     va_start(ap, fmt);
     vsnprintf(err + used, errn - used, fmt, ap);
@@ -118,23 +124,31 @@ static const char l_name_rule[] =
     "must be alphanumeric characters, '-', '_' or '.', starting and ending with an "
     "alphanumeric character";
 
-static void l_check_prefix(ka_str prefix, char *err, size_t errn)
+static bool l_check_prefix(ka_str prefix, char *err, size_t errn)
 {
+    bool ok = true;
+
     if (prefix.n == 0) {
         l_err(err, errn, "prefix part must not be empty");
-        return;
+        return false;
     }
-    if (prefix.n > L_SUBDOMAIN_MAX)
+    if (prefix.n > L_SUBDOMAIN_MAX) {
         l_err(err, errn, "prefix part must be at most %d bytes", L_SUBDOMAIN_MAX);
-    if (!l_subdomain_chars(prefix))
+        ok = false;
+    }
+    if (!l_subdomain_chars(prefix)) {
         l_err(err, errn, "prefix part must be a lowercase RFC 1123 subdomain (e.g. 'example.com')");
+        ok = false;
+    }
+    return ok;
 }
 
+/* Like upstream, every broken rule is reported, joined with "; ". */
 bool ka_label_key_valid(ka_str key, char *err, size_t errn)
 {
     const char *slash = key.n ? memchr(key.p, '/', key.n) : NULL;
     ka_str name = key;
-    bool ok;
+    bool ok = true;
 
     l_err_reset(err, errn);
     if (slash) {
@@ -145,9 +159,8 @@ bool ka_label_key_valid(ka_str key, char *err, size_t errn)
                              "and one '/' (e.g. 'example.com/MyName')");
             return false;
         }
-        l_check_prefix(prefix, err, errn);
+        ok = l_check_prefix(prefix, err, errn);
     }
-    ok = !(err && errn && err[0]) && (!slash || ka_dns1123_subdomain((ka_str){ key.p, (size_t)(slash - key.p) }));
     if (name.n == 0) {
         l_err(err, errn, "name part must not be empty");
         ok = false;
@@ -260,8 +273,11 @@ static bool l_check_arity(ka_selop op, const ka_str *vals, size_t n, char *err, 
     return false;
 }
 
-/* NewRequirement's checks: key syntax, value count, each value's syntax.
- * Returns the index of a bad value, -1 for any other error, -2 when fine. */
+/* What l_validate() found wrong; a value index (>= 0) for a bad value. */
+enum { L_VALID = -1, L_BAD_KEY = -2, L_BAD_ARITY = -3 };
+
+/* NewRequirement's checks, in its order: key syntax, value count, then each
+ * value's syntax. Reports the first failing check. */
 static long l_validate(ka_str key, ka_selop op, const ka_str *vals, size_t n, char *err,
                        size_t errn)
 {
@@ -270,17 +286,17 @@ static long l_validate(ka_str key, ka_selop op, const ka_str *vals, size_t n, ch
     l_err_reset(err, errn);
     if (!ka_label_key_valid(key, why, sizeof why)) {
         l_err(err, errn, "key '%.*s': %s", L_SHOW(key), why);
-        return -1;
+        return L_BAD_KEY;
     }
     if (!l_check_arity(op, vals, n, err, errn))
-        return -1;
+        return L_BAD_ARITY;
     for (size_t i = 0; i < n; i++)
         if (!ka_label_value_valid(vals[i], why, sizeof why)) {
             l_err(err, errn, "values[%zu] of key '%.*s': '%.*s': %s", i, L_SHOW(key),
                   L_SHOW(vals[i]), why);
             return (long)i;
         }
-    return -2;
+    return L_VALID;
 }
 
 /* ---- building selectors ----------------------------------------------------- */
@@ -654,7 +670,7 @@ static int l_parse_requirement(l_parser *p, ka_arena *a, ka_requirement *r)
         rc = -1;
         r->vals = l_values_copy(a, &vals, true, &r->nvals);
     }
-    if (l_validate(r->key, r->op, r->vals, r->nvals, p->err, p->errn) != -2)
+    if (l_validate(r->key, r->op, r->vals, r->nvals, p->err, p->errn) != L_VALID)
         goto out;
     r->key = ka_arena_str(a, r->key);
     rc = 0;
@@ -737,6 +753,14 @@ typedef struct l_nodectx {
     size_t errn;
 } l_nodectx;
 
+/* Records the offending node; the message is already in c->err. */
+static int l_node_bad(l_nodectx *c, const ka_node *n)
+{
+    if (c->bad)
+        *c->bad = n;
+    return -1;
+}
+
 static int l_node_fail(l_nodectx *c, const ka_node *n, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
@@ -747,17 +771,12 @@ static int l_node_fail(l_nodectx *c, const ka_node *n, const char *fmt, ...)
 {
     va_list ap;
 
-    if (c->bad)
-        *c->bad = n;
     if (c->err && c->errn > 0) {
-        size_t used = strnlen(c->err, c->errn);
-        if (used < c->errn - 1) {
-            va_start(ap, fmt);
-            vsnprintf(c->err + used, c->errn - used, fmt, ap);
-            va_end(ap);
-        }
+        va_start(ap, fmt);
+        vsnprintf(c->err, c->errn, fmt, ap);
+        va_end(ap);
     }
-    return -1;
+    return l_node_bad(c, n);
 }
 
 /* Go maps keep the last of duplicate keys. */
@@ -782,8 +801,8 @@ static int l_add_match_labels(l_nodectx *c, const ka_node *ml, l_reqvec *reqs)
         if (l_key_repeats_later(ml, i, key))
             continue;
         long bad = l_validate(key, KA_SEL_EQUALS, &val, 1, c->err, c->errn);
-        if (bad != -2)
-            return l_node_fail(c, bad == -1 ? kn : vn, "%s", "");
+        if (bad != L_VALID)
+            return l_node_bad(c, bad == L_BAD_KEY ? kn : vn);
         ka_requirement r = { ka_arena_str(c->a, key), KA_SEL_EQUALS, 1, NULL };
         r.vals = ka_arena_alloc(c->a, sizeof *r.vals);
         r.vals[0] = ka_arena_str(c->a, val);
@@ -840,11 +859,11 @@ static int l_add_expression(l_nodectx *c, const ka_node *e, uint32_t idx, l_reqv
     if (l_collect_values(c, vn, &vals) != 0)
         goto out;
     long bad = l_validate(r.key, r.op, vals.v, vals.n, c->err, c->errn);
-    if (bad != -2) {
+    if (bad != L_VALID) {
         const ka_node *where = bad >= 0 ? KA_SEQ_ITEM(vn, (uint32_t)bad)
-                               : vn && strstr(c->err ? c->err : "", "values") ? vn
-                               : kn ? kn : e;
-        l_node_fail(c, where, "%s", "");
+                               : bad == L_BAD_ARITY && vn ? vn
+                               : bad == L_BAD_KEY && kn ? kn : e;
+        l_node_bad(c, where);
         goto out;
     }
     r.key = ka_arena_str(c->a, r.key);
