@@ -6,6 +6,29 @@
 
 #include <string.h>
 
+typedef struct rule_note {
+    const char *rule, *text;
+} rule_note;
+
+#define KA_NOTE(rule, text) { rule, text },
+static const rule_note notes[] = {
+#include "../check/notes.def"
+};
+#undef KA_NOTE
+
+static void write_notes(FILE *f, const ka_rule *r, const char *lead)
+{
+    bool first = true;
+    for (size_t i = 0; i < sizeof notes / sizeof *notes; i++) {
+        if (strcmp(notes[i].rule, r->id) != 0)
+            continue;
+        if (first)
+            fputs(lead, f);
+        first = false;
+        fprintf(f, "- %s\n", notes[i].text);
+    }
+}
+
 static size_t width(size_t cur, const char *s)
 {
     size_t n = strlen(s);
@@ -121,6 +144,7 @@ void ka_write_rules_markdown(FILE *f)
         fprintf(f, "- Severity: %s%s\n- Category: %s\n- Checklist: %s\n- Kinds: %s\n- Fix: %s\n",
                 ka_severity_name(r->severity), r->optin ? " (off by default)" : "", r->category,
                 *r->checklist ? r->checklist : "-", r->kinds, r->hint);
+        write_notes(f, r, "\nDifferences from peer linters' test fixtures, on purpose:\n\n");
     }
 }
 
@@ -132,4 +156,5 @@ void ka_write_rule_explain(FILE *f, const ka_rule *r)
     fprintf(f, "Checklist:  %s\n", *r->checklist ? r->checklist : "-");
     fprintf(f, "Kinds:      %s\n\n", r->kinds);
     fprintf(f, "%s\n\nFix: %s\n", r->description, r->hint);
+    write_notes(f, r, "\nWhere peer linters differ:\n");
 }
