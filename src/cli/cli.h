@@ -18,6 +18,11 @@ typedef struct ka_command {
 int ka_cmd_check(int argc, char **argv);
 int ka_cmd_rules(int argc, char **argv);
 int ka_cmd_explain(int argc, char **argv);
+int ka_cmd_init(int argc, char **argv);
+int ka_cmd_generate(int argc, char **argv);
+int ka_cmd_simulate(int argc, char **argv);
+int ka_cmd_netpol(int argc, char **argv);
+int ka_cmd_rbac(int argc, char **argv);
 
 /* "error: ..." on stderr and KA_EXIT_USAGE. */
 int ka_usage_error(const char *cmd, const char *fmt, ...)

@@ -10,6 +10,11 @@ static const ka_command commands[] = {
     { "check", ka_cmd_check, "check manifests against the production-readiness rules" },
     { "rules", ka_cmd_rules, "list the rules (filterable, -o json|markdown)" },
     { "explain", ka_cmd_explain, "explain one rule: what it checks, why, how to fix" },
+    { "init", ka_cmd_init, "print a commented starter architecture spec" },
+    { "generate", ka_cmd_generate, "generate a complete, verified set of manifests from a spec" },
+    { "simulate", ka_cmd_simulate, "simulate kube-scheduler placement and zone/node failures" },
+    { "netpol", ka_cmd_netpol, "who can reach whom under the NetworkPolicies, and why" },
+    { "rbac", ka_cmd_rbac, "who can do what under RBAC, and why" },
 };
 
 int ka_usage_error(const char *cmd, const char *fmt, ...)
