@@ -21,7 +21,7 @@ CFLAGS  += $(CSTD) $(WARN) $(OPT) $(SANFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
 LDLIBS  := -lyaml
 
-LIB_SRC := $(sort $(wildcard src/core/*.c src/k8s/*.c src/check/*.c src/out/*.c))
+LIB_SRC := $(sort $(wildcard src/core/*.c src/k8s/*.c src/check/*.c src/out/*.c src/sched/*.c src/netpol/*.c src/rbac/*.c src/gen/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 
