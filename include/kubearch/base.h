@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdarg.h>
 
 /* A borrowed, not necessarily NUL-terminated, byte string. */
 typedef struct ka_str {
@@ -63,6 +64,7 @@ void ka_buf_printf(ka_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+void ka_buf_vprintf(ka_buf *b, const char *fmt, va_list ap);
 const char *ka_buf_cstr(ka_buf *b); /* NUL-terminates (not counted in n) */
 /* JSON string literal with quotes and escapes (valid UTF-8 assumed). */
 void ka_buf_json_str(ka_buf *b, ka_str s);

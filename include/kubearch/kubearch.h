@@ -11,6 +11,7 @@
 #include "labels.h"
 #include "quantity.h"
 #include "object.h"
+#include "selindex.h"
 #include "check.h"
 #include "output.h"
 

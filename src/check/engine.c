@@ -248,8 +248,10 @@ static void add_finding(ka_ctx *ctx, ka_severity sev, const ka_object *o, const 
         r->cap = r->cap ? r->cap * 2 : 256;
         r->v = ka_xrealloc(r->v, r->cap * sizeof *r->v);
     }
-    char tmp[1024];
-    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    /* formatted whole (no fixed buffer that could cut a UTF-8 sequence) */
+    ka_buf msg;
+    ka_buf_init(&msg);
+    ka_buf_vprintf(&msg, fmt, ap);
     ka_finding *f = &r->v[r->n++];
     memset(f, 0, sizeof *f);
     f->rule = ctx->rule;
@@ -271,7 +273,8 @@ static void add_finding(ka_ctx *ctx, ka_severity sev, const ka_object *o, const 
     }
     if (c)
         f->container = c->name;
-    f->message = ka_arena_strndup(r->arena, tmp, strlen(tmp));
+    f->message = ka_arena_strndup(r->arena, msg.p ? msg.p : "", msg.n);
+    ka_buf_free(&msg);
     f->hint = ctx->rule->hint;
     r->count[sev]++;
 }

@@ -90,24 +90,32 @@ void ka_buf_addc(ka_buf *b, char c)
     b->p[b->n++] = c;
 }
 
+void ka_buf_vprintf(ka_buf *b, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    char tmp[256];
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    if (n < 0) {
+        va_end(ap2);
+        return;
+    }
+    if ((size_t)n < sizeof tmp) {
+        ka_buf_add(b, tmp, (size_t)n);
+    } else {
+        ka_buf_grow(b, (size_t)n + 1);
+        vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap2);
+        b->n += (size_t)n;
+    }
+    va_end(ap2);
+}
+
 void ka_buf_printf(ka_buf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char tmp[256];
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    ka_buf_vprintf(b, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof tmp) {
-        ka_buf_add(b, tmp, (size_t)n);
-        return;
-    }
-    ka_buf_grow(b, (size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->n += (size_t)n;
 }
 
 const char *ka_buf_cstr(ka_buf *b)

@@ -1,0 +1,240 @@
+/*
+ * selindex.c - reverse selector index and selector-to-pods lookups.
+ */
+#include "kubearch/selindex.h"
+#include "hmap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct entry {
+    const ka_object *obj;
+    ka_selector sel;
+    uint32_t stamp; /* last query that saw it: de-duplicates candidates */
+} entry;
+
+struct ka_selindex {
+    ka_arena *arena;
+    entry *e;
+    size_t n;
+    ka_hmap by_pair; /* ns \0 key \0 val -> ka_ptrvec of entry* */
+    ka_hmap scan;    /* ns -> ka_ptrvec of entry* (no equality requirement) */
+    ka_hmap by_obj;  /* object pointer bytes -> entry* */
+    uint32_t stamp;
+    ka_ptrvec out;
+    ka_buf key;
+};
+
+static ka_str pair_key(ka_buf *b, ka_str ns, ka_str k, ka_str v)
+{
+    ka_buf_reset(b);
+    ka_buf_addstr(b, ns);
+    ka_buf_addc(b, '\0');
+    ka_buf_addstr(b, k);
+    ka_buf_addc(b, '\0');
+    ka_buf_addstr(b, v);
+    return (ka_str){ b->p, b->n };
+}
+
+static void vpush(ka_hmap *m, ka_str key, const void *p)
+{
+    void **slot = ka_hmap_slot(m, key);
+    if (!*slot)
+        *slot = ka_xcalloc(1, sizeof(ka_ptrvec));
+    ka_ptrvec_push(*slot, p);
+}
+
+static void free_vecs(ka_hmap *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->e[i].key.p && m->e[i].val) {
+            ka_ptrvec_free(m->e[i].val);
+            free(m->e[i].val);
+        }
+    ka_hmap_free(m);
+}
+
+/* The requirement whose values name the label pairs to index under: an
+ * equality, or the In with the fewest values. NULL when there is none. */
+static const ka_requirement *index_req(const ka_selector *s)
+{
+    const ka_requirement *best = NULL;
+    for (size_t i = 0; i < s->n; i++) {
+        const ka_requirement *r = &s->reqs[i];
+        if (r->op == KA_SEL_EQUALS || r->op == KA_SEL_DOUBLEEQUALS ||
+            (r->op == KA_SEL_IN && r->nvals > 0)) {
+            if (!best || r->nvals < best->nvals)
+                best = r;
+        }
+    }
+    return best;
+}
+
+ka_selindex *ka_selindex_new(const ka_objset *s, const char *kind, ka_selector_fn fn)
+{
+    ka_selindex *ix = ka_xcalloc(1, sizeof *ix);
+    ix->arena = ka_arena_new();
+    ka_hmap_init(&ix->by_pair, ix->arena);
+    ka_hmap_init(&ix->scan, ix->arena);
+    ka_hmap_init(&ix->by_obj, ix->arena);
+    ka_buf_init(&ix->key);
+    ka_objlist l = ka_objset_by_kind(s, kind);
+    ix->e = ka_xcalloc(l.n ? l.n : 1, sizeof *ix->e);
+    for (size_t i = 0; i < l.n; i++) {
+        entry *e = &ix->e[ix->n];
+        e->obj = l.v[i];
+        if (!fn(ix->arena, e->obj, &e->sel) || e->sel.nothing)
+            continue;
+        ix->n++;
+        *ka_hmap_slot(&ix->by_obj, (ka_str){ (const char *)&e->obj, sizeof e->obj }) = e;
+        const ka_requirement *r = index_req(&e->sel);
+        if (!r) {
+            vpush(&ix->scan, e->obj->ns, e);
+            continue;
+        }
+        for (size_t v = 0; v < r->nvals; v++)
+            vpush(&ix->by_pair, pair_key(&ix->key, e->obj->ns, r->key, r->vals[v]), e);
+    }
+    return ix;
+}
+
+void ka_selindex_free(ka_selindex *ix)
+{
+    if (!ix)
+        return;
+    free_vecs(&ix->by_pair);
+    free_vecs(&ix->scan);
+    ka_hmap_free(&ix->by_obj);
+    ka_ptrvec_free(&ix->out);
+    ka_buf_free(&ix->key);
+    free(ix->e);
+    ka_arena_free(ix->arena);
+    free(ix);
+}
+
+static void consider(ka_selindex *ix, const ka_ptrvec *v, const ka_labels *labels)
+{
+    if (!v)
+        return;
+    for (size_t i = 0; i < v->n; i++) {
+        entry *e = (entry *)v->v[i];
+        if (e->stamp == ix->stamp)
+            continue;
+        e->stamp = ix->stamp;
+        if (ka_selector_matches(&e->sel, labels))
+            ka_ptrvec_push(&ix->out, e);
+    }
+}
+
+static int by_index(const void *a, const void *b)
+{
+    const entry *x = *(const entry *const *)a, *y = *(const entry *const *)b;
+    return x->obj->index < y->obj->index ? -1 : x->obj->index > y->obj->index;
+}
+
+ka_objlist ka_selindex_match(ka_selindex *ix, ka_str ns, const ka_labels *labels)
+{
+    ix->out.n = 0;
+    if (++ix->stamp == 0) { /* wrapped: clear the stamps once */
+        for (size_t i = 0; i < ix->n; i++)
+            ix->e[i].stamp = 0;
+        ix->stamp = 1;
+    }
+    for (size_t i = 0; i < labels->n; i++)
+        consider(ix, ka_hmap_get(&ix->by_pair, pair_key(&ix->key, ns, labels->kv[i].key, labels->kv[i].val)),
+                 labels);
+    consider(ix, ka_hmap_get(&ix->scan, ns), labels);
+    if (ix->out.n > 1)
+        qsort(ix->out.v, ix->out.n, sizeof *ix->out.v, by_index);
+    /* hand out the objects, not the entries: rewrite in place */
+    for (size_t i = 0; i < ix->out.n; i++)
+        ix->out.v[i] = ((const entry *)ix->out.v[i])->obj;
+    return (ka_objlist){ ix->out.n, (const ka_object *const *)ix->out.v };
+}
+
+const ka_selector *ka_selindex_selector(const ka_selindex *ix, const ka_object *o)
+{
+    const entry *e = ka_hmap_get(&ix->by_obj, (ka_str){ (const char *)&o, sizeof o });
+    return e ? &e->sel : NULL;
+}
+
+/* ---- extractors --------------------------------------------------------- */
+
+bool ka_selector_of_service(ka_arena *a, const ka_object *o, ka_selector *out)
+{
+    const ka_node *sel = ka_path(o->root, "spec", "selector", NULL);
+    if (!ka_is_map(sel) || sel->n == 0)
+        return false; /* selector-less Services get manual endpoints */
+    return ka_selector_from_map(a, sel, out) == 0;
+}
+
+bool ka_selector_of_pdb(ka_arena *a, const ka_object *o, ka_selector *out)
+{
+    const ka_node *sel = ka_path(o->root, "spec", "selector", NULL);
+    char err[128];
+    const ka_node *bad;
+    if (!sel || ka_is_null(sel)) {
+        /* policy/v1 and policy/v1beta1 both select nothing without a selector */
+        return false;
+    }
+    if (ka_is_map(sel) && sel->n == 0 && ka_str_eqc(o->version, "v1beta1"))
+        return false; /* policy/v1beta1: an empty selector matched no pod */
+    return ka_selector_from_node(a, sel, out, &bad, err, sizeof err) == 0;
+}
+
+bool ka_selector_of_netpol(ka_arena *a, const ka_object *o, ka_selector *out)
+{
+    const ka_node *sel = ka_path(o->root, "spec", "podSelector", NULL);
+    char err[128];
+    const ka_node *bad;
+    if (!sel || ka_is_null(sel)) {
+        /* podSelector is required; an absent one decodes as empty: all pods */
+        out->nothing = false;
+        out->n = 0;
+        out->reqs = NULL;
+        return true;
+    }
+    return ka_selector_from_node(a, sel, out, &bad, err, sizeof err) == 0;
+}
+
+/* ---- selector -> pods --------------------------------------------------- */
+
+void ka_objvec_push(ka_objvec *v, const ka_object *o)
+{
+    if (v->n == v->cap) {
+        v->cap = v->cap ? v->cap * 2 : 8;
+        v->v = ka_xrealloc(v->v, v->cap * sizeof *v->v);
+    }
+    v->v[v->n++] = o;
+}
+
+static int obj_by_index(const void *a, const void *b)
+{
+    const ka_object *x = *(const ka_object *const *)a, *y = *(const ka_object *const *)b;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+void ka_objset_pods_matching(const ka_objset *s, ka_str ns, const ka_selector *sel, ka_objvec *out)
+{
+    if (sel->nothing)
+        return;
+    const ka_requirement *r = index_req(sel);
+    if (!r) {
+        ka_objlist l = ka_objset_pods_in(s, ns);
+        for (size_t i = 0; i < l.n; i++)
+            if (ka_selector_matches(sel, &l.v[i]->pod->labels))
+                ka_objvec_push(out, l.v[i]);
+        return;
+    }
+    /* candidates carry one of r's pairs (one value per key, so no repeats);
+     * with several values, sort back into input order */
+    size_t start = out->n;
+    for (size_t v = 0; v < r->nvals; v++) {
+        ka_objlist l = ka_objset_pods_by_label(s, ns, r->key, r->vals[v]);
+        for (size_t i = 0; i < l.n; i++)
+            if (ka_selector_matches(sel, &l.v[i]->pod->labels))
+                ka_objvec_push(out, l.v[i]);
+    }
+    if (r->nvals > 1 && out->n - start > 1)
+        qsort(out->v + start, out->n - start, sizeof *out->v, obj_by_index);
+}
