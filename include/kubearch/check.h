@@ -76,6 +76,7 @@ typedef struct ka_config {
     char *fail_on;            /* NULL when not set */
     bool has_ignore_annotations;
     bool ignore_annotations;
+    char **assume_present;    /* NULL-terminated "Kind/ns/name" globs */
 } ka_config;
 
 /* Find .kubearch.yaml upward from dir. Returns a malloc'd path or NULL. */
@@ -92,6 +93,7 @@ typedef struct ka_check_opts {
     bool no_ignore_annotations;
     int kube_major, kube_minor; /* target version for UPG-002 (0 = default) */
     const ka_config *config;  /* may be NULL */
+    const char *assume_present; /* --assume-present: comma list of Kind/ns/name (globs) */
 } ka_check_opts;
 
 typedef struct ka_results {

@@ -15,6 +15,7 @@
  *   kubernetesVersion: "1.31"
  *   failOn: warning
  *   ignoreAnnotations: true
+ *   assumePresent: [Secret/shop/tls, "ServiceAccount/ci-?/builder"]
  *
  * Every mistake is a diagnostic with the file:line:col of the node at fault.
  */
@@ -79,7 +80,8 @@ static char **name_list(cfgp *p, const ka_node *n, bool check_names)
     for (size_t i = 0; i < cnt; i++) {
         const ka_node *it = ka_is_seq(n) ? KA_SEQ_ITEM(n, i) : n;
         if (!ka_is_scalar(it)) {
-            bad(p, it, "expected a rule id, slug or category", (ka_str){ "", 0 });
+            bad(p, it, check_names ? "expected a rule id, slug or category" : "expected a string",
+                (ka_str){ "", 0 });
             continue;
         }
         if (check_names) {
@@ -248,6 +250,9 @@ int ka_config_load(const char *path, ka_config *c, ka_diags *d)
                 bad(&p, v, "failOn must be error, warning or info, not", ka_node_str(v));
             else
                 c->fail_on = dup_scalar(v);
+        } else if (ka_str_eqc(key, "assumePresent")) {
+            free_list(c->assume_present);
+            c->assume_present = name_list(&p, v, false);
         } else if (ka_str_eqc(key, "ignoreAnnotations")) {
             int b = ka_bool(v);
             if (b < 0)
@@ -281,5 +286,6 @@ void ka_config_free(ka_config *c)
     free(c->exemptions);
     free(c->kubernetes_version);
     free(c->fail_on);
+    free_list(c->assume_present);
     memset(c, 0, sizeof *c);
 }

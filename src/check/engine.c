@@ -310,6 +310,50 @@ void ka_report_sev(ka_ctx *ctx, ka_severity sev, const ka_object *o, const ka_no
     va_end(ap);
 }
 
+/* One "Kind/ns/name" (or "Kind/name") glob against an object reference. */
+static bool assumed_one(const char *pat, size_t n, const char *kind, ka_str ns, ka_str name)
+{
+    char want[512], got[512];
+    if (n >= sizeof want)
+        return false;
+    memcpy(want, pat, n);
+    want[n] = '\0';
+    if (ns.n)
+        snprintf(got, sizeof got, "%s/%.*s/%.*s", kind, (int)ns.n, ns.p, (int)name.n, name.p);
+    else
+        snprintf(got, sizeof got, "%s/%.*s", kind, (int)name.n, name.p);
+    return fnmatch(want, got, 0) == 0;
+}
+
+static bool assumed_in(const char *list, const char *kind, ka_str ns, ka_str name)
+{
+    const char *p = list;
+    while (p && *p) {
+        while (*p == ',' || *p == ' ')
+            p++;
+        const char *q = p;
+        while (*q && *q != ',' && *q != ' ')
+            q++;
+        if (q > p && assumed_one(p, (size_t)(q - p), kind, ns, name))
+            return true;
+        p = q;
+    }
+    return false;
+}
+
+bool ka_present(const ka_ctx *ctx, const char *kind, ka_str ns, ka_str name)
+{
+    if (ka_objset_find(ctx->set, kind, ns, name))
+        return true;
+    if (ctx->opts->assume_present && assumed_in(ctx->opts->assume_present, kind, ns, name))
+        return true;
+    const ka_config *c = ctx->opts->config;
+    for (char **v = c ? c->assume_present : NULL; v && *v; v++)
+        if (assumed_in(*v, kind, ns, name))
+            return true;
+    return false;
+}
+
 bool ka_kind_is(const ka_object *o, const char *kind)
 {
     return ka_str_eqc(o->kind, kind);

@@ -33,6 +33,11 @@ void ka_report_sev(ka_ctx *ctx, ka_severity sev, const ka_object *o, const ka_no
 #endif
     ;
 
+/* Is Kind/ns/name in the input, or declared present outside it
+ * (--assume-present, the configuration's assumePresent list)? For
+ * cluster-scoped kinds pass an empty ns. */
+bool ka_present(const ka_ctx *ctx, const char *kind, ka_str ns, ka_str name);
+
 /* Object kind tests. */
 bool ka_kind_is(const ka_object *o, const char *kind);
 /* Main containers, init containers and sidecars; ephemeral ones excluded

@@ -30,6 +30,9 @@ static const char check_help[] =
     "                               found upward from the current directory\n"
     "      --no-config              read no configuration file\n"
     "      --no-ignore-annotations  do not honour kubearch.io/ignore annotations\n"
+    "      --assume-present LIST    objects that exist outside the input (Kind/ns/name or\n"
+    "                               Kind/name, globs, comma-separated): references to them\n"
+    "                               are not reported (REF-001, RBAC-010, RBAC-012)\n"
     "      --no-hints               text output without the fix hints\n"
     "      --color WHEN             auto (default: only on a terminal), always, never\n"
     "      --max-depth N            maximum nesting depth of a document (default 200)\n"
@@ -47,7 +50,7 @@ static const char check_help[] =
 
 enum {
     OPT_RULES = 256, OPT_ENABLE, OPT_DISABLE, OPT_ENABLE_ALL, OPT_FAIL_ON, OPT_KVER, OPT_CONFIG,
-    OPT_NO_CONFIG, OPT_NO_IGNORE, OPT_NO_HINTS, OPT_COLOR, OPT_MAX_DEPTH, OPT_MAX_DOC, OPT_MAX_ALIAS,
+    OPT_NO_CONFIG, OPT_NO_IGNORE, OPT_ASSUME, OPT_NO_HINTS, OPT_COLOR, OPT_MAX_DEPTH, OPT_MAX_DOC, OPT_MAX_ALIAS,
 };
 
 static const struct option check_opts[] = {
@@ -61,6 +64,7 @@ static const struct option check_opts[] = {
     { "config", required_argument, NULL, OPT_CONFIG },
     { "no-config", no_argument, NULL, OPT_NO_CONFIG },
     { "no-ignore-annotations", no_argument, NULL, OPT_NO_IGNORE },
+    { "assume-present", required_argument, NULL, OPT_ASSUME },
     { "no-hints", no_argument, NULL, OPT_NO_HINTS },
     { "color", required_argument, NULL, OPT_COLOR },
     { "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
@@ -96,7 +100,8 @@ int ka_cmd_check(int argc, char **argv)
     memset(&co, 0, sizeof co);
     ka_limits lim;
     ka_limits_default(&lim);
-    ka_buf only, en, dis;
+    ka_buf only, en, dis, assume;
+    ka_buf_init(&assume);
     ka_buf_init(&only);
     ka_buf_init(&en);
     ka_buf_init(&dis);
@@ -120,6 +125,7 @@ int ka_cmd_check(int argc, char **argv)
         case OPT_CONFIG: config = optarg; break;
         case OPT_NO_CONFIG: no_config = true; break;
         case OPT_NO_IGNORE: co.no_ignore_annotations = true; break;
+        case OPT_ASSUME: append_list(&assume, optarg); break;
         case OPT_NO_HINTS: no_hints = true; break;
         case OPT_COLOR: color = optarg; break;
         case OPT_MAX_DEPTH: {
@@ -218,6 +224,7 @@ int ka_cmd_check(int argc, char **argv)
     co.only = only.n ? ka_buf_cstr(&only) : NULL;
     co.enable = en.n ? ka_buf_cstr(&en) : NULL;
     co.disable = dis.n ? ka_buf_cstr(&dis) : NULL;
+    co.assume_present = assume.n ? ka_buf_cstr(&assume) : NULL;
     {
         /* selection errors are usage errors: report them before reading input */
         bool *tmp = ka_xcalloc(ka_rules_count(), sizeof(bool));
@@ -279,5 +286,6 @@ done:
     ka_buf_free(&only);
     ka_buf_free(&en);
     ka_buf_free(&dis);
+    ka_buf_free(&assume);
     return rc;
 }
