@@ -354,6 +354,27 @@ bool ka_present(const ka_ctx *ctx, const char *kind, ka_str ns, ka_str name)
     return false;
 }
 
+ka_selindex *ka_ctx_selindex(ka_ctx *ctx, const char *kind)
+{
+    ka_selindex **slot;
+    ka_selector_fn fn;
+    if (strcmp(kind, "Service") == 0) {
+        slot = &ctx->ix_service;
+        fn = ka_selector_of_service;
+    } else if (strcmp(kind, "PodDisruptionBudget") == 0) {
+        slot = &ctx->ix_pdb;
+        fn = ka_selector_of_pdb;
+    } else if (strcmp(kind, "NetworkPolicy") == 0) {
+        slot = &ctx->ix_netpol;
+        fn = ka_selector_of_netpol;
+    } else {
+        return NULL;
+    }
+    if (!*slot)
+        *slot = ka_selindex_new(ctx->set, kind, fn);
+    return *slot;
+}
+
 bool ka_kind_is(const ka_object *o, const char *kind)
 {
     return ka_str_eqc(o->kind, kind);
@@ -460,6 +481,10 @@ int ka_check_run(const ka_objset *s, const ka_check_opts *o, ka_results *r, char
             set_rule(&ctx, i);
             rule_table[i].check_set(&ctx, s);
         }
+
+    ka_selindex_free(ctx.ix_service);
+    ka_selindex_free(ctx.ix_pdb);
+    ka_selindex_free(ctx.ix_netpol);
 
     /* file order for sorting: the set's file list is input order */
     for (size_t i = 0; i < r->n; i++) {

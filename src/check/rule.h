@@ -7,6 +7,7 @@
 
 #include "kubearch/check.h"
 #include "kubearch/quantity.h"
+#include "kubearch/selindex.h"
 
 struct ka_ctx {
     const ka_objset *set;
@@ -15,7 +16,13 @@ struct ka_ctx {
     ka_severity severity;       /* its effective severity */
     ka_results *res;
     int kube_major, kube_minor;
+    /* reverse selector indexes, built on first use and freed after the run */
+    ka_selindex *ix_service, *ix_pdb, *ix_netpol;
 };
+
+/* The run's reverse selector index for "Service", "PodDisruptionBudget" or
+ * "NetworkPolicy" (built once per run on first use). */
+ka_selindex *ka_ctx_selindex(ka_ctx *ctx, const char *kind);
 
 /* Report a finding for o at node (NULL: the object's position), about
  * container c (NULL: the object). Honors suppressions. */
