@@ -35,25 +35,45 @@ static bool has_probe(const ka_container *c, const char *which)
     return p && !ka_is_null(p);
 }
 
-static void require_probe(ka_ctx *ctx, const ka_object *o, const char *which, const char *word)
+/* The first Service of the input that sends traffic to o's pods, or NULL. */
+static const ka_object *serving_service(ka_ctx *ctx, const ka_object *o)
+{
+    ka_objlist l = ka_selindex_match(ka_ctx_selindex(ctx, "Service"), o->ns, &o->pod->labels);
+    return l.n ? l.v[0] : NULL;
+}
+
+static void require_probe(ka_ctx *ctx, const ka_object *o, const char *which, const char *word,
+                          bool behind_service_is_error)
 {
     if (runs_to_completion(o))
         return;
+    const ka_object *svc = NULL;
+    bool looked = false;
     KA_FOR_CONTAINERS(o, c) {
         if (c->type != KA_CT_MAIN || has_probe(c, which))
             continue;
-        ka_report(ctx, o, c->node, c, "container has no %s probe", word);
+        if (behind_service_is_error && !looked) {
+            svc = serving_service(ctx, o);
+            looked = true;
+        }
+        if (svc)
+            /* readiness decides whether the Service sends traffic: an error here */
+            ka_report_sev(ctx, KA_SEV_ERROR, o, c->node, c,
+                          "container has no %s probe, and Service %.*s sends it traffic", word,
+                          (int)svc->name.n, svc->name.p);
+        else
+            ka_report(ctx, o, c->node, c, "container has no %s probe", word);
     }
 }
 
 void ka_rule_prb001(ka_ctx *ctx, const ka_object *o)
 {
-    require_probe(ctx, o, "readinessProbe", "readiness");
+    require_probe(ctx, o, "readinessProbe", "readiness", true);
 }
 
 void ka_rule_prb002(ka_ctx *ctx, const ka_object *o)
 {
-    require_probe(ctx, o, "livenessProbe", "liveness");
+    require_probe(ctx, o, "livenessProbe", "liveness", false);
 }
 
 /* ---- PRB-003: structural equality -------------------------------------- */
