@@ -41,7 +41,7 @@ static intstr read_intstr(const ka_node *n)
         }
         x.pct = true;
         x.v = v;
-        x.valid = v <= 100;
+        x.valid = v <= 100; /* pct stays set so that callers can still scale it */
     }
     return x;
 }
@@ -143,6 +143,17 @@ void ka_rule_pdb002(ka_ctx *ctx, const ka_object *o)
     else if (hmin && hmax)
         ka_report(ctx, o, max, NULL,
                   "sets both minAvailable and maxUnavailable; the API server accepts only one");
+    /* validation (pkg/apis/policy/validation): a non-negative integer or a
+     * percentage of at most 100% */
+    const ka_node *both[2] = { min, max };
+    const char *names[2] = { "minAvailable", "maxUnavailable" };
+    for (int i = 0; i < 2; i++) {
+        intstr x = read_intstr(both[i]);
+        if (x.set && !x.valid)
+            ka_report(ctx, o, both[i], NULL,
+                      "%s \"%s\" is invalid: it must be a non-negative integer or a percentage up to 100%%",
+                      names[i], ka_cstr(both[i]));
+    }
 }
 
 /* ---- PDB-003 ------------------------------------------------------------- */
@@ -238,7 +249,7 @@ void ka_rule_pdb006(ka_ctx *ctx, const ka_object *o)
 {
     const ka_node *spec = ka_get(o->root, "spec");
     intstr min = read_intstr(ka_get(spec, "minAvailable"));
-    if (!min.set || !min.valid || min.pct)
+    if (!min.set || (!min.valid && !min.pct))
         return;
     selected s;
     pdb_selected(ctx, o, &s);
@@ -248,12 +259,14 @@ void ka_rule_pdb006(ka_ctx *ctx, const ka_object *o)
         if (!h)
             continue;
         int64_t hmin = hpa_min(h);
-        if (min.v > hmin)
+        /* a percentage counts against the pods running at minimum scale */
+        int64_t need = scaled(&min, hmin);
+        if (need > hmin)
             ka_report(ctx, o, min.node, NULL,
-                      "minAvailable %lld is above minReplicas %lld of %.*s/%.*s (scaling %.*s/%.*s): "
+                      "minAvailable %s (%lld pods) is above minReplicas %lld of %.*s/%.*s (scaling %.*s/%.*s): "
                       "at minimum scale no pod can be evicted",
-                      (long long)min.v, (long long)hmin, (int)h->kind.n, h->kind.p, (int)h->name.n,
-                      h->name.p, (int)w->kind.n, w->kind.p, (int)w->name.n, w->name.p);
+                      ka_cstr(min.node), (long long)need, (long long)hmin, (int)h->kind.n, h->kind.p,
+                      (int)h->name.n, h->name.p, (int)w->kind.n, w->kind.p, (int)w->name.n, w->name.p);
     }
     free(s.pods.v);
 }
