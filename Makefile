@@ -24,6 +24,10 @@ LDLIBS  := -lyaml
 LIB_SRC := $(sort $(wildcard src/core/*.c src/k8s/*.c src/check/*.c src/out/*.c src/sched/*.c src/netpol/*.c src/rbac/*.c src/gen/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+# SKIP: source patterns left out of a build (e.g. a module being rewritten):
+#   make SKIP='src/gen/% src/cli/cmd_generate.c'
+LIB_SRC := $(filter-out $(SKIP),$(LIB_SRC))
+CLI_SRC := $(filter-out $(SKIP),$(CLI_SRC))
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)

@@ -94,7 +94,23 @@ typedef struct ka_check_opts {
     int kube_major, kube_minor; /* target version for UPG-002 (0 = default) */
     const ka_config *config;  /* may be NULL */
     const char *assume_present; /* --assume-present: comma list of Kind/ns/name (globs) */
+    bool scorecard;           /* --scorecard: run the cluster checklist (CLU rules) */
 } ka_check_opts;
+
+/* One item of the cluster-level production-readiness scorecard (CLU-001..012). */
+typedef enum ka_cl_status {
+    KA_CL_PASS = 0, KA_CL_PARTIAL, KA_CL_FAIL, KA_CL_NOT_EVIDENCED,
+} ka_cl_status;
+
+const char *ka_cl_status_name(ka_cl_status s); /* "pass", "partial", "fail", "not-evidenced" */
+
+typedef struct ka_scorecard_item {
+    const ka_rule *rule;      /* CLU-00N; rule->summary is the item's name */
+    ka_cl_status status;
+    const char *detail;       /* one line: why this status */
+    size_t nevidence;
+    const char **evidence;    /* "Kind/ns/name" (or "Kind/name") of the objects it rests on */
+} ka_scorecard_item;
 
 typedef struct ka_results {
     ka_finding *v;
@@ -104,6 +120,8 @@ typedef struct ka_results {
     size_t objects, files;
     ka_arena *arena;          /* owns messages */
     bool *enabled;            /* per rule index: did it run */
+    ka_scorecard_item *scorecard; /* items of the CLU rules that ran, in id order */
+    size_t nscorecard;
 } ka_results;
 
 /* Resolve the rule selection; -1 with a message for unknown names. */

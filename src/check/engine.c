@@ -156,6 +156,10 @@ int ka_check_select(const ka_check_opts *o, bool *enabled, char *err, size_t err
         for (size_t i = 0; i < NRULES; i++)
             enabled[i] = !rule_table[i].optin || o->enable_all;
     }
+    if (o->scorecard)
+        for (size_t i = 0; i < NRULES; i++)
+            if (strcmp(rule_table[i].category, "cluster") == 0)
+                enabled[i] = true;
     const ka_config *c = o->config;
     if (c && !o->only) {
         if (apply_vec(c->enable, enabled, true, c->path, err, errn) < 0 ||
@@ -375,6 +379,46 @@ ka_selindex *ka_ctx_selindex(ka_ctx *ctx, const char *kind)
     return *slot;
 }
 
+const char *ka_cl_status_name(ka_cl_status s)
+{
+    switch (s) {
+    case KA_CL_PASS: return "pass";
+    case KA_CL_PARTIAL: return "partial";
+    case KA_CL_FAIL: return "fail";
+    default: return "not-evidenced";
+    }
+}
+
+void ka_scorecard(ka_ctx *ctx, ka_cl_status st, const ka_object *const *evidence, size_t n,
+                  const char *fmt, ...)
+{
+    ka_results *r = ctx->res;
+    r->scorecard = ka_xrealloc(r->scorecard, (r->nscorecard + 1) * sizeof *r->scorecard);
+    ka_scorecard_item *it = &r->scorecard[r->nscorecard++];
+    it->rule = ctx->rule;
+    it->status = st;
+    ka_buf b;
+    ka_buf_init(&b);
+    va_list ap;
+    va_start(ap, fmt);
+    ka_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    it->detail = ka_arena_strndup(r->arena, b.p ? b.p : "", b.n);
+    it->nevidence = n;
+    it->evidence = n ? ka_arena_alloc(r->arena, n * sizeof *it->evidence) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        ka_buf_reset(&b);
+        ka_object_ref(evidence[i], &b);
+        it->evidence[i] = ka_arena_strndup(r->arena, b.p, b.n);
+    }
+    ka_buf_free(&b);
+    if (st == KA_CL_FAIL || st == KA_CL_PARTIAL) {
+        const ka_object *at = n ? evidence[0] : NULL;
+        ka_report_sev(ctx, st == KA_CL_FAIL ? ctx->severity : KA_SEV_INFO, at, NULL, NULL, "%s: %s",
+                      ka_cl_status_name(st), it->detail);
+    }
+}
+
 bool ka_kind_is(const ka_object *o, const char *kind)
 {
     return ka_str_eqc(o->kind, kind);
@@ -500,6 +544,7 @@ int ka_check_run(const ka_objset *s, const ka_check_opts *o, ka_results *r, char
 
 void ka_results_free(ka_results *r)
 {
+    free(r->scorecard);
     free(r->v);
     free(r->enabled);
     ka_arena_free(r->arena);

@@ -40,6 +40,17 @@ void ka_report_sev(ka_ctx *ctx, ka_severity sev, const ka_object *o, const ka_no
 #endif
     ;
 
+/* Record the scorecard item of the running CLU rule. Evidence objects are
+ * named "Kind/ns/name". A fail is also reported as a finding (the rule's
+ * severity), a partial as an info finding, on the first evidence object when
+ * there is one. detail is printf-style. */
+void ka_scorecard(ka_ctx *ctx, ka_cl_status st, const ka_object *const *evidence, size_t n,
+                  const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
 /* Is Kind/ns/name in the input, or declared present outside it
  * (--assume-present, the configuration's assumePresent list)? For
  * cluster-scoped kinds pass an empty ns. */

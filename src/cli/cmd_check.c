@@ -23,6 +23,8 @@ static const char check_help[] =
     "      --enable LIST            also run these rules (e.g. opt-in ones)\n"
     "      --disable LIST           do not run these rules\n"
     "      --enable-all             run every rule, including the opt-in ones\n"
+    "      --scorecard              also evaluate the cluster-level production-readiness\n"
+    "                               checklist (CLU-001..CLU-012) and print it first\n"
     "      --fail-on SEVERITY       exit 1 when a finding is at least error (default),\n"
     "                               warning or info\n"
     "      --kubernetes-version V   target version for deprecated APIs (default 1.36)\n"
@@ -50,7 +52,7 @@ static const char check_help[] =
 
 enum {
     OPT_RULES = 256, OPT_ENABLE, OPT_DISABLE, OPT_ENABLE_ALL, OPT_FAIL_ON, OPT_KVER, OPT_CONFIG,
-    OPT_NO_CONFIG, OPT_NO_IGNORE, OPT_ASSUME, OPT_NO_HINTS, OPT_COLOR, OPT_MAX_DEPTH, OPT_MAX_DOC, OPT_MAX_ALIAS,
+    OPT_NO_CONFIG, OPT_NO_IGNORE, OPT_ASSUME, OPT_SCORECARD, OPT_NO_HINTS, OPT_COLOR, OPT_MAX_DEPTH, OPT_MAX_DOC, OPT_MAX_ALIAS,
 };
 
 static const struct option check_opts[] = {
@@ -65,6 +67,7 @@ static const struct option check_opts[] = {
     { "no-config", no_argument, NULL, OPT_NO_CONFIG },
     { "no-ignore-annotations", no_argument, NULL, OPT_NO_IGNORE },
     { "assume-present", required_argument, NULL, OPT_ASSUME },
+    { "scorecard", no_argument, NULL, OPT_SCORECARD },
     { "no-hints", no_argument, NULL, OPT_NO_HINTS },
     { "color", required_argument, NULL, OPT_COLOR },
     { "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
@@ -126,6 +129,7 @@ int ka_cmd_check(int argc, char **argv)
         case OPT_NO_CONFIG: no_config = true; break;
         case OPT_NO_IGNORE: co.no_ignore_annotations = true; break;
         case OPT_ASSUME: append_list(&assume, optarg); break;
+        case OPT_SCORECARD: co.scorecard = true; break;
         case OPT_NO_HINTS: no_hints = true; break;
         case OPT_COLOR: color = optarg; break;
         case OPT_MAX_DEPTH: {

@@ -45,8 +45,31 @@ void ka_write_json(FILE *f, const ka_results *r, const ka_out_opts *o)
             ka_buf_reset(&b);
         }
     }
+    ka_buf_addc(&b, ']');
+    if (r->nscorecard) {
+        ka_buf_adds(&b, ",\"scorecard\":[");
+        for (size_t i = 0; i < r->nscorecard; i++) {
+            const ka_scorecard_item *it = &r->scorecard[i];
+            ka_buf_adds(&b, i ? ",{\"id\":" : "{\"id\":");
+            ka_buf_json_str(&b, ka_str_c(it->rule->id));
+            ka_buf_adds(&b, ",\"item\":");
+            ka_buf_json_str(&b, ka_str_c(it->rule->summary));
+            ka_buf_adds(&b, ",\"status\":");
+            ka_buf_json_str(&b, ka_str_c(ka_cl_status_name(it->status)));
+            ka_buf_adds(&b, ",\"detail\":");
+            ka_buf_json_str(&b, ka_str_c(it->detail));
+            ka_buf_adds(&b, ",\"evidence\":[");
+            for (size_t j = 0; j < it->nevidence; j++) {
+                if (j)
+                    ka_buf_addc(&b, ',');
+                ka_buf_json_str(&b, ka_str_c(it->evidence[j]));
+            }
+            ka_buf_adds(&b, "]}");
+        }
+        ka_buf_addc(&b, ']');
+    }
     ka_buf_printf(&b,
-                  "],\"summary\":{\"files\":%zu,\"objects\":%zu,\"errors\":%zu,\"warnings\":%zu,"
+                  ",\"summary\":{\"files\":%zu,\"objects\":%zu,\"errors\":%zu,\"warnings\":%zu,"
                   "\"infos\":%zu,\"inputErrors\":%zu}}\n",
                   r->files, r->objects, r->count[KA_SEV_ERROR], r->count[KA_SEV_WARNING],
                   r->count[KA_SEV_INFO], o->input_errors);

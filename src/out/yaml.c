@@ -233,6 +233,29 @@ void ka_write_yaml(FILE *f, const ka_results *r, const ka_out_opts *o)
     for (size_t i = 0; i < r->n && !w.failed; i++)
         finding_yaml(&w, &r->v[i]);
     yw_seq_end(&w);
+    if (r->nscorecard) {
+        yw_str(&w, KA_STR("scorecard"));
+        yw_seq_start(&w);
+        for (size_t i = 0; i < r->nscorecard && !w.failed; i++) {
+            const ka_scorecard_item *it = &r->scorecard[i];
+            yw_map_start(&w);
+            yw_str(&w, KA_STR("id"));
+            yw_str(&w, ka_str_c(it->rule->id));
+            yw_str(&w, KA_STR("item"));
+            yw_str(&w, ka_str_c(it->rule->summary));
+            yw_str(&w, KA_STR("status"));
+            yw_str(&w, ka_str_c(ka_cl_status_name(it->status)));
+            yw_str(&w, KA_STR("detail"));
+            yw_str(&w, ka_str_c(it->detail));
+            yw_str(&w, KA_STR("evidence"));
+            yw_seq_start(&w);
+            for (size_t j = 0; j < it->nevidence; j++)
+                yw_str(&w, ka_str_c(it->evidence[j]));
+            yw_seq_end(&w);
+            yw_map_end(&w);
+        }
+        yw_seq_end(&w);
+    }
     yw_str(&w, KA_STR("summary"));
     yw_map_start(&w);
     yw_kuint(&w, "files", r->files);
