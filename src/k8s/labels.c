@@ -679,10 +679,25 @@ out:
     return rc;
 }
 
+/* One requirement, its error wrapped the way upstream reports it. */
+static int l_parse_wrapped(l_parser *p, ka_arena *a, ka_requirement *r)
+{
+    char why[512] = "";
+    l_parser sub = *p;
+    int rc;
+
+    sub.err = why;
+    sub.errn = sizeof why;
+    rc = l_parse_requirement(&sub, a, r);
+    p->lx = sub.lx;
+    p->cur = sub.cur;
+    if (rc != 0)
+        l_err(p->err, p->errn, "unable to parse requirement: %s", why);
+    return rc;
+}
+
 static int l_parse_all(l_parser *p, ka_arena *a, l_reqvec *reqs)
 {
-    char why[512];
-
     for (;;) {
         l_item it = l_peek(p, CTX_VALUES), t;
         ka_requirement r;
@@ -691,18 +706,8 @@ static int l_parse_all(l_parser *p, ka_arena *a, l_reqvec *reqs)
             return 0;
         if (it.tok != T_ID && it.tok != T_NOT)
             return l_fail(p, "!, identifier, or 'end of string'", it.lit);
-        why[0] = '\0';
-        char *err = p->err;
-        size_t errn = p->errn;
-        p->err = why;
-        p->errn = sizeof why;
-        int rc = l_parse_requirement(p, a, &r);
-        p->err = err;
-        p->errn = errn;
-        if (rc != 0) {
-            l_err(p->err, p->errn, "unable to parse requirement: %s", why);
+        if (l_parse_wrapped(p, a, &r) != 0)
             return -1;
-        }
         l_reqvec_push(reqs, r);
         t = l_next(p, CTX_VALUES);
         if (t.tok == T_EOS)
@@ -725,6 +730,7 @@ int ka_selector_parse(ka_arena *a, ka_str s, ka_selector *out, char *err, size_t
     p.cur = l_lex(&p.lx);
     if (l_parse_all(&p, a, &reqs) != 0) {
         l_reqvec_free(&reqs);
+        out->nothing = true; /* a caller ignoring the error selects nothing */
         return -1;
     }
     l_finish(a, &reqs, out);
@@ -890,6 +896,7 @@ int ka_selector_from_node(ka_arena *a, const ka_node *node, ka_selector *out,
         out->nothing = true; /* a nil *LabelSelector selects nothing */
         return 0;
     }
+    out->nothing = true; /* until it is known to be valid */
     if (!ka_is_map(node))
         return l_node_fail(&c, node, "a label selector must be a mapping");
     ml = ka_get(node, "matchLabels");

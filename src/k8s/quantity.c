@@ -155,7 +155,10 @@ typedef struct q_suffix {
 
 static bool q_interpret_suffix(const char *p, size_t n, q_suffix *o)
 {
-    static const char dec[] = "num kMGTPE";
+    static const struct { char c; int32_t exp; } dec[] = {
+        { 'n', -9 }, { 'u', -6 }, { 'm', -3 }, { 'k', 3 }, { 'M', 6 },
+        { 'G', 9 }, { 'T', 12 }, { 'P', 15 }, { 'E', 18 },
+    };
     static const char bin[] = "KMGTPE";
     const char *hit;
     int64_t e;
@@ -165,10 +168,11 @@ static bool q_interpret_suffix(const char *p, size_t n, q_suffix *o)
     o->exp = 0;
     if (n == 0)
         return true;
-    if (n == 1 && p[0] != ' ' && (hit = memchr(dec, p[0], sizeof dec - 1)) != NULL) {
-        o->exp = (int32_t)(hit - dec) * 3 - 9;
-        return true;
-    }
+    for (size_t i = 0; n == 1 && i < sizeof dec / sizeof *dec; i++)
+        if (p[0] == dec[i].c) {
+            o->exp = dec[i].exp;
+            return true;
+        }
     if (n == 2 && p[1] == 'i' && (hit = memchr(bin, p[0], sizeof bin - 1)) != NULL) {
         o->base = 2;
         o->exp = (int32_t)(hit - bin + 1) * 10;

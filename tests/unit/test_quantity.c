@@ -154,7 +154,7 @@ static void test_parse_table(void **state)
 static void test_parse_signs(void **state)
 {
     (void)state;
-    char a[KA_QUANTITY_STRMAX], b[KA_QUANTITY_STRMAX];
+    char a[KA_QUANTITY_STRMAX], b[KA_QUANTITY_STRMAX + 1];
     for (size_t i = 0; i < sizeof parse_cases / sizeof *parse_cases; i++) {
         const parse_case *c = &parse_cases[i];
         if (c->in[0] == '-' || c->in[0] == '+')
@@ -255,6 +255,8 @@ static void test_string_parsed_verbatim(void **state)
     static const char *const kept[][2] = {
         { "1E6", "1e6" }, { "1E-3", "1e-3" }, { "+1", "1" }, { "01", "1" },
         { "+01Ki", "1Ki" }, { "1e+03", "1e3" }, { "-5", "-5" }, { "1025Ki", "1025Ki" },
+        /* the check looks at digits and scale only, not at the decimal point */
+        { "100.035k", "100035" }, { "1.", "1" }, { "1.G", "1G" }, { "5.444T", "5444G" },
     };
     static const char *const recomputed[][2] = {
         { "1.3E+6", "1300e3" }, { "8Ki", "8Ki" }, { "1000k", "1M" }, { "0.5", "500m" },
