@@ -43,7 +43,7 @@ typedef struct ka_requirement {
     ka_str key;
     ka_selop op;
     size_t nvals;
-    ka_str *vals;   /* sorted, de-duplicated (as sets.String in apimachinery) */
+    ka_str *vals;   /* sorted; the string syntax de-duplicates (sets.String), matchExpressions keep repeats as upstream does */
 } ka_requirement;
 
 typedef struct ka_selector {
