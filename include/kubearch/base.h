@@ -71,6 +71,14 @@ void ka_buf_json_str(ka_buf *b, ka_str s);
 /* XML text/attribute escaping. */
 void ka_buf_xml_str(ka_buf *b, ka_str s);
 
+/* ---- UTF-8 ------------------------------------------------------------ */
+/* Length (1..4) of the well-formed UTF-8 sequence at p, 0 when malformed
+ * (overlong forms, surrogates, U+FFFE/U+FFFF included). */
+size_t ka_utf8_seq(const unsigned char *p, size_t n);
+/* s itself when well-formed; otherwise a copy in tmp with every malformed
+ * byte replaced by U+FFFD (writers must emit valid UTF-8). */
+ka_str ka_utf8_clean(ka_buf *tmp, ka_str s);
+
 /* ---- simple string hash --------------------------------------------- */
 uint64_t ka_hash(const void *p, size_t n);
 

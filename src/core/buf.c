@@ -131,12 +131,26 @@ void ka_buf_json_str(ka_buf *b, ka_str s)
     ka_buf_grow(b, s.n + 2);
     ka_buf_addc(b, '"');
     size_t start = 0;
-    for (size_t i = 0; i < s.n; i++) {
+    for (size_t i = 0; i < s.n;) {
         unsigned char c = (unsigned char)s.p[i];
-        if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+        if (c >= 0x80) {
+            /* JSON is UTF-8: a malformed byte (a file name, say) becomes U+FFFD */
+            size_t k = ka_utf8_seq((const unsigned char *)s.p + i, s.n - i);
+            if (k) {
+                i += k;
+                continue;
+            }
+            ka_buf_add(b, s.p + start, i - start);
+            ka_buf_adds(b, "\xEF\xBF\xBD");
+            start = ++i;
             continue;
+        }
+        if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f) {
+            i++;
+            continue;
+        }
         ka_buf_add(b, s.p + start, i - start);
-        start = i + 1;
+        start = ++i;
         switch (c) {
         case '"': ka_buf_add(b, "\\\"", 2); break;
         case '\\': ka_buf_add(b, "\\\\", 2); break;
@@ -177,6 +191,64 @@ void ka_buf_xml_str(ka_buf *b, ka_str s)
         start = i + 1;
     }
     ka_buf_add(b, s.p + start, s.n - start);
+}
+
+/* Length of the well-formed UTF-8 sequence at p (1..4), 0 when it is not one.
+ * Surrogates and the noncharacters U+FFFE/U+FFFF count as malformed. */
+size_t ka_utf8_seq(const unsigned char *p, size_t n)
+{
+    unsigned c = p[0];
+    if (c < 0x80)
+        return 1;
+    size_t len;
+    if ((c & 0xE0) == 0xC0)
+        len = 2;
+    else if ((c & 0xF0) == 0xE0)
+        len = 3;
+    else if ((c & 0xF8) == 0xF0)
+        len = 4;
+    else
+        return 0;
+    static const uint32_t lead_mask[5] = { 0, 0, 0x1F, 0x0F, 0x07 };
+    static const uint32_t min_cp[5] = { 0, 0, 0x80, 0x800, 0x10000 }; /* no overlong forms */
+    uint32_t cp = c & lead_mask[len];
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    if (cp < min_cp[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE ||
+        cp == 0xFFFF)
+        return 0;
+    return len;
+}
+
+/* s itself when it is well-formed UTF-8; otherwise a copy in tmp with every
+ * malformed byte replaced by U+FFFD (a message cut at its size limit can end
+ * in half a character, and JSON must be UTF-8). */
+ka_str ka_utf8_clean(ka_buf *tmp, ka_str s)
+{
+    const unsigned char *p = (const unsigned char *)s.p;
+    size_t i = 0, k;
+    while (i < s.n && (k = ka_utf8_seq(p + i, s.n - i)) != 0)
+        i += k;
+    if (i == s.n)
+        return s;
+    ka_buf_reset(tmp);
+    ka_buf_add(tmp, s.p, i);
+    while (i < s.n) {
+        k = ka_utf8_seq(p + i, s.n - i);
+        if (k) {
+            ka_buf_add(tmp, s.p + i, k);
+            i += k;
+        } else {
+            ka_buf_adds(tmp, "\xEF\xBF\xBD");
+            i++;
+        }
+    }
+    return (ka_str){ tmp->p, tmp->n };
 }
 
 uint64_t ka_hash(const void *p, size_t n)

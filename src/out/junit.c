@@ -20,37 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Length of the well-formed UTF-8 sequence at p (1..4), 0 when it is not one.
- * Surrogates and U+FFFE/U+FFFF (not XML characters) count as malformed. */
-static size_t utf8_seq(const unsigned char *p, size_t n)
-{
-    unsigned c = p[0];
-    if (c < 0x80)
-        return 1;
-    size_t len;
-    if ((c & 0xE0) == 0xC0)
-        len = 2;
-    else if ((c & 0xF0) == 0xE0)
-        len = 3;
-    else if ((c & 0xF8) == 0xF0)
-        len = 4;
-    else
-        return 0;
-    static const uint32_t lead_mask[5] = { 0, 0, 0x1F, 0x0F, 0x07 };
-    static const uint32_t min_cp[5] = { 0, 0, 0x80, 0x800, 0x10000 }; /* no overlong forms */
-    uint32_t cp = c & lead_mask[len];
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    if (cp < min_cp[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE ||
-        cp == 0xFFFF)
-        return 0;
-    return len;
-}
 
 /* Escaped XML text; malformed UTF-8 becomes U+FFFD. In an attribute (attr),
  * line breaks and tabs are written as character references, since parsers
@@ -60,7 +29,7 @@ static void xml_text(ka_buf *b, ka_str s, bool attr)
     const unsigned char *p = (const unsigned char *)s.p;
     size_t i = 0, start = 0;
     while (i < s.n) {
-        size_t k = utf8_seq(p + i, s.n - i);
+        size_t k = ka_utf8_seq(p + i, s.n - i);
         const char *rep = NULL;
         if (k == 0)
             rep = "\xEF\xBF\xBD";

@@ -24,63 +24,7 @@
 
 /* ---- text hygiene ------------------------------------------------------- */
 
-/* Length of the well-formed UTF-8 sequence at p (1..4), 0 when it is not one.
- * Surrogates and the noncharacters U+FFFE/U+FFFF count as malformed. */
-static size_t utf8_seq(const unsigned char *p, size_t n)
-{
-    unsigned c = p[0];
-    if (c < 0x80)
-        return 1;
-    size_t len;
-    if ((c & 0xE0) == 0xC0)
-        len = 2;
-    else if ((c & 0xF0) == 0xE0)
-        len = 3;
-    else if ((c & 0xF8) == 0xF0)
-        len = 4;
-    else
-        return 0;
-    static const uint32_t lead_mask[5] = { 0, 0, 0x1F, 0x0F, 0x07 };
-    static const uint32_t min_cp[5] = { 0, 0, 0x80, 0x800, 0x10000 }; /* no overlong forms */
-    uint32_t cp = c & lead_mask[len];
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    if (cp < min_cp[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE ||
-        cp == 0xFFFF)
-        return 0;
-    return len;
-}
 
-/* s itself when it is well-formed UTF-8; otherwise a copy in tmp with every
- * malformed byte replaced by U+FFFD (a message cut at its size limit can end
- * in half a character, and JSON must be UTF-8). */
-static ka_str utf8_clean(ka_buf *tmp, ka_str s)
-{
-    const unsigned char *p = (const unsigned char *)s.p;
-    size_t i = 0, k;
-    while (i < s.n && (k = utf8_seq(p + i, s.n - i)) != 0)
-        i += k;
-    if (i == s.n)
-        return s;
-    ka_buf_reset(tmp);
-    ka_buf_add(tmp, s.p, i);
-    while (i < s.n) {
-        k = utf8_seq(p + i, s.n - i);
-        if (k) {
-            ka_buf_add(tmp, s.p + i, k);
-            i += k;
-        } else {
-            ka_buf_adds(tmp, "\xEF\xBF\xBD");
-            i++;
-        }
-    }
-    return (ka_str){ tmp->p, tmp->n };
-}
 
 /* ---- a small pretty-printing JSON writer -------------------------------- */
 
@@ -89,7 +33,7 @@ static ka_str utf8_clean(ka_buf *tmp, ka_str s)
 typedef struct jw {
     FILE *f;
     ka_buf b;                   /* pending output, flushed in 64 KiB pieces */
-    ka_buf tmp;                 /* scratch for utf8_clean */
+    ka_buf tmp;                 /* scratch for ka_utf8_clean */
     int depth;
     bool after_key;             /* a key was written: the value follows on its line */
     bool first[JW_MAXDEPTH];    /* nothing written yet at this depth */
@@ -170,7 +114,7 @@ static void jw_key(jw *w, const char *k)
 static void jw_str(jw *w, ka_str s)
 {
     jw_sep(w);
-    ka_buf_json_str(&w->b, utf8_clean(&w->tmp, s));
+    ka_buf_json_str(&w->b, ka_utf8_clean(&w->tmp, s));
 }
 
 static void jw_kstr(jw *w, const char *k, ka_str s)

@@ -19,7 +19,7 @@
 typedef struct yw {
     yaml_emitter_t e;
     bool failed;
-    ka_buf tmp;      /* scratch for utf8_clean */
+    ka_buf tmp;      /* scratch for ka_utf8_clean */
 } yw;
 
 static void yw_emit(yw *w, yaml_event_t *ev, int ok)
@@ -36,62 +36,7 @@ static void yw_emit(yw *w, yaml_event_t *ev, int ok)
     }
 }
 
-/* Length of the UTF-8 sequence at p that libyaml accepts (1..4), 0 when
- * malformed (bad or overlong sequence, surrogate, beyond U+10FFFF). */
-static size_t utf8_seq(const unsigned char *p, size_t n)
-{
-    unsigned c = p[0];
-    if (c < 0x80)
-        return 1;
-    size_t len;
-    if ((c & 0xE0) == 0xC0)
-        len = 2;
-    else if ((c & 0xF0) == 0xE0)
-        len = 3;
-    else if ((c & 0xF8) == 0xF0)
-        len = 4;
-    else
-        return 0;
-    static const uint32_t lead_mask[5] = { 0, 0, 0x1F, 0x0F, 0x07 };
-    static const uint32_t min_cp[5] = { 0, 0, 0x80, 0x800, 0x10000 }; /* no overlong forms */
-    uint32_t cp = c & lead_mask[len];
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    if (cp < min_cp[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
-}
 
-/* s itself when libyaml accepts it; otherwise a copy in tmp with every
- * malformed byte replaced by U+FFFD (a message cut at its size limit can end
- * in half a character, and the emitter refuses malformed UTF-8). */
-static ka_str utf8_clean(ka_buf *tmp, ka_str s)
-{
-    const unsigned char *p = (const unsigned char *)s.p;
-    size_t i = 0, k;
-    while (i < s.n && (k = utf8_seq(p + i, s.n - i)) != 0)
-        i += k;
-    if (i == s.n)
-        return s;
-    ka_buf_reset(tmp);
-    ka_buf_add(tmp, s.p, i);
-    while (i < s.n) {
-        k = utf8_seq(p + i, s.n - i);
-        if (k) {
-            ka_buf_add(tmp, s.p + i, k);
-            i += k;
-        } else {
-            ka_buf_adds(tmp, "\xEF\xBF\xBD");
-            i++;
-        }
-    }
-    return (ka_str){ tmp->p, tmp->n };
-}
 
 /* Would a plain scalar with this text resolve to anything but a string?
  * Deliberately broad: empty and "~"; every word YAML 1.1 reads as a boolean
@@ -122,7 +67,7 @@ static void yw_scalar(yw *w, ka_str s, bool is_string)
     if (w->failed)
         return;
     yaml_event_t ev;
-    ka_str v = utf8_clean(&w->tmp, s);
+    ka_str v = ka_utf8_clean(&w->tmp, s);
     if (v.n > INT_MAX)
         v.n = INT_MAX; /* not reachable within the loader's document limits */
     int plain_implicit = is_string ? !plain_is_not_string(v) : 1;

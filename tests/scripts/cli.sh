@@ -74,12 +74,20 @@ has "bad config" ".kubearch.yaml:2:13: error: unknown rule, slug or category \"N
 has "bad config" ".kubearch.yaml:3:1: error: unknown field \"frob\""
 # found upward from the working directory
 mkdir -p "$cfg/a/b"
-printf 'rules:\n  disable: [SEC-027]\n' > "$cfg/.kubearch.yaml"
+printf 'rules:\n  disable: [SEC-027, NET-002]\n' > "$cfg/.kubearch.yaml"
 printf '%s\n' "$ns" > "$cfg/a/b/ns.yaml"
 out=$(cd "$cfg/a/b" && "$bin" check --fail-on warning ns.yaml)
 rc=$?
 [ $rc = 0 ] || { echo "FAIL config found upward: exit $rc, want 0 ($out)"; fails=$((fails + 1)); }
 rm -rf "$cfg"
+
+# a file name that is not UTF-8 still gives valid UTF-8 JSON
+odd=$(mktemp -d)
+printf '%s\n' "$ns" > "$odd/ns-$(printf '\377').yaml"
+"$bin" check --no-config --rules SEC-027 -o json "$odd" > "$odd/out.json"
+/usr/bin/python3 -c 'import json,sys; d=json.loads(open(sys.argv[1],"rb").read().decode("utf-8")); assert "\ufffd" in d["findings"][0]["file"]' "$odd/out.json" \
+    || { echo "FAIL non-UTF-8 file name breaks the JSON"; fails=$((fails + 1)); }
+rm -rf "$odd"
 rm -f /tmp/ka_cli_out.$$ /tmp/ka_cli_err.$$
 [ $fails = 0 ] && echo "cli: all passed"
 [ $fails = 0 ]
