@@ -19,7 +19,7 @@ ifeq ($(SAN),1)
 endif
 CFLAGS  += $(CSTD) $(WARN) $(OPT) $(SANFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
-LDLIBS  := -lyaml
+LDLIBS  := -lyaml -lm
 
 LIB_SRC := $(sort $(wildcard src/core/*.c src/k8s/*.c src/check/*.c src/out/*.c src/sched/*.c src/netpol/*.c src/rbac/*.c src/gen/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))

@@ -5,8 +5,11 @@
  * can never occur inside YAML content, so this is exact) and each segment is
  * parsed by its own libyaml parser. A syntax error therefore costs only its
  * own document: libyaml cannot resume after an error, but the next segment
- * starts afresh. Regular files are mapped and the pages of a parsed segment
+ * starts afresh. Regular files are mapped and the pages of parsed segments
  * are handed back to the kernel, so peak memory is the trees, not the input.
+ * Scalar text is packed without padding, and short scalars are interned per
+ * file (manifests repeat their keys and most values), so equal short scalars
+ * share one copy; node strings are read-only.
  *
  * Guard rails, each a diagnostic that drops only the document at fault:
  * nesting depth, document size, alias expansion (counted, never performed:
@@ -67,6 +70,11 @@ typedef struct loader {
     size_t nan, capan;
     ka_doc *docs;
     size_t ndocs, capdocs;
+    /* scalar text: a block being filled, and the intern table */
+    char *sp;
+    size_t sleft;
+    struct istr *itab;
+    size_t icap, icount;
 } loader;
 
 static void doc_error(loader *L, uint32_t line, uint32_t col, const char *fmt, ...)
@@ -94,6 +102,76 @@ static inline uint32_t mline(const loader *L, yaml_mark_t m)
 static inline uint32_t mcol(yaml_mark_t m)
 {
     return (uint32_t)m.column + 1;
+}
+
+/* ---- scalar text ------------------------------------------------------ */
+
+#define STR_BLOCK 4096          /* packed string block taken from the arena */
+#define STR_DIRECT 512          /* longer strings get an arena allocation of their own */
+#define INTERN_MAX_LEN 64       /* only short scalars repeat often enough */
+#define INTERN_MAX_SLOTS ((size_t)1 << 20) /* 16 MiB of table at most */
+
+typedef struct istr {
+    const char *s;
+    uint32_t n, h;
+} istr;
+
+/* A NUL-terminated copy in the file's arena, without alignment padding. */
+static const char *store_str(loader *L, const char *s, size_t n)
+{
+    if (n + 1 > L->sleft) {
+        if (n + 1 > STR_DIRECT)
+            return ka_arena_strndup(L->f->arena, s, n);
+        L->sp = ka_arena_alloc(L->f->arena, STR_BLOCK);
+        L->sleft = STR_BLOCK;
+    }
+    char *p = L->sp;
+    if (n)
+        memcpy(p, s, n);
+    p[n] = '\0';
+    L->sp += n + 1;
+    L->sleft -= n + 1;
+    return p;
+}
+
+static void intern_grow(loader *L)
+{
+    size_t ncap = L->icap ? L->icap * 2 : 1024;
+    istr *nt = ka_xcalloc(ncap, sizeof *nt);
+    for (size_t i = 0; i < L->icap; i++) {
+        if (!L->itab[i].s)
+            continue;
+        size_t j = L->itab[i].h & (ncap - 1);
+        while (nt[j].s)
+            j = (j + 1) & (ncap - 1);
+        nt[j] = L->itab[i];
+    }
+    free(L->itab);
+    L->itab = nt;
+    L->icap = ncap;
+}
+
+/* Scalar text: one shared copy per distinct short string of the file. Once
+ * the table is at its size limit, new strings are stored but not added. */
+static const char *intern(loader *L, const char *s, size_t n)
+{
+    if (n > INTERN_MAX_LEN)
+        return store_str(L, s, n);
+    if ((L->icount + 1) * 2 > L->icap && L->icap < INTERN_MAX_SLOTS)
+        intern_grow(L);
+    uint32_t h = (uint32_t)ka_hash(s, n);
+    size_t m = L->icap - 1, i = h & m;
+    for (; L->itab[i].s; i = (i + 1) & m) {
+        const istr *e = &L->itab[i];
+        if (e->h == h && e->n == n && memcmp(e->s, s, n) == 0)
+            return e->s;
+    }
+    const char *p = store_str(L, s, n);
+    if ((L->icount + 1) * 2 <= L->icap) {
+        L->itab[i] = (istr){ p, (uint32_t)n, h };
+        L->icount++;
+    }
+    return p;
 }
 
 static void push_kid(loader *L, const ka_node *n)
@@ -361,7 +439,7 @@ static void add_scalar(loader *L, const yaml_event_t *ev)
         return;
     }
     n.n = (uint32_t)len;
-    n.u.s = ka_arena_strndup(L->f->arena, (const char *)ev->data.scalar.value, len);
+    n.u.s = intern(L, (const char *)ev->data.scalar.value, len);
     bool plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
     const char *tag = (const char *)ev->data.scalar.tag;
     /* An explicit !!str makes a plain scalar a string; other tags keep resolution. */
@@ -548,16 +626,22 @@ static bool is_marker(const char *data, size_t n, size_t i)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* Hand the pages of [from, to) back to the kernel when the input is mapped. */
-static void release_pages(const char *base, bool mapped, size_t from, size_t to)
+/* Hand the pages before `to` back to the kernel when the input is mapped:
+ * everything before it is parsed and copied. *done is how far that has been
+ * done (page-aligned); it moves in steps of 1 MiB or more, so that small
+ * documents, which rarely cover a page of their own, do not cost a system
+ * call each and are still released. */
+static void release_pages(const char *base, bool mapped, size_t *done, size_t to)
 {
     if (!mapped)
         return;
     long pg = sysconf(_SC_PAGESIZE);
     size_t ps = pg > 0 ? (size_t)pg : 4096;
-    size_t a = (from + ps - 1) / ps * ps, b = to / ps * ps;
-    if (b > a)
-        madvise((void *)(base + a), b - a, MADV_DONTNEED);
+    size_t b = to / ps * ps;
+    if (b > *done && b - *done >= ((size_t)1 << 20)) {
+        madvise((void *)(base + *done), b - *done, MADV_DONTNEED);
+        *done = b;
+    }
 }
 
 static void load_all(ka_file *f, const char *data, size_t n, bool mapped, const ka_limits *lim,
@@ -571,7 +655,7 @@ static void load_all(ka_file *f, const char *data, size_t n, bool mapped, const 
     /* UTF-16/32 input (a BOM other than UTF-8's) cannot be cut by byte scanning. */
     bool wide = n >= 2 && (((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF) ||
                            ((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE));
-    size_t pos = 0;
+    size_t pos = 0, released = 0;
     uint32_t line = 0;
     while (pos < n || (pos == 0 && n == 0)) {
         size_t end = n;
@@ -601,7 +685,7 @@ static void load_all(ka_file *f, const char *data, size_t n, bool mapped, const 
         } else {
             parse_segment(&L);
         }
-        release_pages(data, mapped, pos, end);
+        release_pages(data, mapped, &released, end);
         line += seglines;
         pos = end;
         if (n == 0)
@@ -616,6 +700,7 @@ static void load_all(ka_file *f, const char *data, size_t n, bool mapped, const 
     free(L.kids);
     free_anchors(&L);
     free(L.an);
+    free(L.itab);
 }
 
 static ka_file *file_new(const char *path)
