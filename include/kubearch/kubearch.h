@@ -14,5 +14,7 @@
 #include "selindex.h"
 #include "check.h"
 #include "output.h"
+#include "netpol.h"
+#include "rbac.h"
 
 #endif

@@ -26,11 +26,12 @@
 #define KA_NETPOL_EGRESS 2u
 
 /* Effective policyTypes of a NetworkPolicy as a mask of KA_NETPOL_INGRESS |
- * KA_NETPOL_EGRESS: spec.policyTypes taken literally when present (unknown
- * entries ignored); when absent the API server's defaulting: Ingress always,
- * Egress when spec.egress holds at least one rule. */
+ * KA_NETPOL_EGRESS: spec.policyTypes taken literally when it lists something
+ * (unknown entries ignored); when absent or empty the API server's defaulting
+ * (len(policyTypes) == 0): Ingress always, Egress when spec.egress holds at
+ * least one rule. */
 unsigned ka_netpol_types(const ka_object *policy);
-/* true when spec.policyTypes is present (not null) in the manifest. */
+/* true when spec.policyTypes lists at least one entry. */
 bool ka_netpol_types_explicit(const ka_object *policy);
 /* Does the policy isolate the pods it selects for egress (true) or ingress (false)? */
 bool ka_netpol_isolates(const ka_object *policy, bool egress);

@@ -41,6 +41,9 @@ typedef struct ka_sim_opts {
     const char *explain_pod;    /* ... or only for this pod ("ns/name" or "name") */
     const ka_sim_fail *fail;    /* failure scenarios, all applied together ... */
     size_t nfail;               /* ... except KA_FAIL_EACH_ZONE: one scenario per zone */
+    /* Architecture spec input */
+    const char *cluster;        /* which derived cluster, NULL: the first (primary) */
+    bool spec_max;              /* node pools at maxPerZone instead of minPerZone */
 } ka_sim_opts;
 
 typedef struct ka_sim ka_sim;

@@ -129,7 +129,8 @@ typedef struct ka_spec_region {
     size_t nzones;
     const char **zones;                  /* "eu-west-1a" (aws), "1" (azure), "europe-west1-b" (gcp) */
     size_t npools;
-    ka_spec_pool *pools;                 /* this region's nodePools, or the spec's */
+    ka_spec_pool *pools;                 /* this region's nodePools, or its own copy of the
+                                            spec's, completed for its provider: read pools here */
 } ka_spec_region;
 
 typedef struct ka_spec_control_plane {
@@ -292,8 +293,10 @@ typedef struct ka_spec_workload {
 } ka_spec_workload;
 
 /* ---- derived clusters ------------------------------------------------------------ */
+/* A cluster the pattern implies. Its node pools are region->pools, its
+ * workloads those of spec->workloads whose environment it runs. */
 typedef struct ka_spec_cluster {
-    const char *name;                    /* DNS-1123 label: <name>, <name>-<env>, <name>-<region> */
+    const char *name;                    /* DNS-1123 label: <name>, <name>-<env>, <name>-<env>-dr */
     const ka_spec_region *region;
     bool dr;                             /* the DR cluster of a multi-region spec */
     size_t nenvs;
@@ -315,7 +318,8 @@ typedef struct ka_spec {
     size_t nenvs;
     ka_spec_env *envs;
     size_t npools;
-    ka_spec_pool *pools;                 /* spec-level nodePools (regions may override) */
+    ka_spec_pool *pools;                 /* spec-level nodePools as written (no class defaults,
+                                            capacity or allocatable: use regions[].pools) */
     ka_spec_networking net;
     ka_spec_storage storage;
     ka_spec_multicluster multicluster;

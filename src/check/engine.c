@@ -269,8 +269,11 @@ static void add_finding(ka_ctx *ctx, ka_severity sev, const ka_object *o, const 
         f->ns = o->ns;
         f->name = o->name;
     } else {
+        /* a set-level finding: empty strings, never NULL, for the writers */
         f->path = "";
+        f->kind = f->ns = f->name = (ka_str){ "", 0 };
     }
+    f->container = (ka_str){ "", 0 };
     if (at) {
         f->line = at->line;
         f->col = at->col;

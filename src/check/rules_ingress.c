@@ -72,8 +72,9 @@ static void ing001_ingress(ka_ctx *ctx, const ka_object *o)
     }
     /* an entry without hosts takes the controller's wildcard: every host */
     for (uint32_t t = 0; t < tls->n; t++) {
-        const ka_node *hosts = ka_get(KA_SEQ_ITEM(tls, t), "hosts");
-        if (!ka_is_seq(hosts) || hosts->n == 0)
+        const ka_node *entry = KA_SEQ_ITEM(tls, t);
+        const ka_node *hosts = ka_get(entry, "hosts");
+        if (ka_is_map(entry) && (ka_is_null(hosts) || (ka_is_seq(hosts) && hosts->n == 0)))
             return;
     }
     const ka_node *rules = ka_get(spec, "rules");
@@ -85,7 +86,7 @@ static void ing001_ingress(ka_ctx *ctx, const ka_object *o)
         bool covered = false;
         for (uint32_t t = 0; t < tls->n && !covered; t++) {
             const ka_node *hosts = ka_get(KA_SEQ_ITEM(tls, t), "hosts");
-            for (uint32_t h = 0; h < hosts->n && !covered; h++)
+            for (uint32_t h = 0; ka_is_seq(hosts) && h < hosts->n && !covered; h++)
                 covered = cert_covers(ka_node_str(KA_SEQ_ITEM(hosts, h)), host);
         }
         if (!covered)
@@ -157,9 +158,11 @@ static void service_ports_text(ka_buf *b, const ka_node *ports)
 {
     for (uint32_t i = 0; ka_is_seq(ports) && i < ports->n; i++) {
         const ka_node *p = KA_SEQ_ITEM(ports, i);
-        if (i)
+        if (!ka_is_map(p))
+            continue;
+        if (b->n)
             ka_buf_adds(b, ", ");
-        ka_buf_adds(b, ka_cstr(ka_get(p, "port")));
+        ka_buf_adds(b, ka_len(ka_get(p, "port")) ? ka_cstr(ka_get(p, "port")) : "?");
         if (ka_len(ka_get(p, "name"))) {
             ka_buf_addc(b, '/');
             ka_buf_adds(b, ka_cstr(ka_get(p, "name")));

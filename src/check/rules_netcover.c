@@ -166,8 +166,8 @@ static void report_namespace(ka_ctx *ctx, const nsinfo *ni)
     const ka_node *at = NULL;
     if (o == ni->ns_obj)
         at = ka_get(o->meta, "name");
-    else if (o == ni->workload)
-        at = ka_get(o->meta, "namespace");
+    else if (o == ni->workload) /* its namespace field, or its metadata when defaulted */
+        at = ka_get(o->meta, "namespace") ? ka_get(o->meta, "namespace") : o->meta;
     ka_report(ctx, o, at, NULL,
               "namespace %.*s has no default-deny NetworkPolicy for %s (podSelector {} with no "
               "rules in that direction)",

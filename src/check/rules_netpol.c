@@ -93,7 +93,7 @@ void ka_rule_net014(ka_ctx *ctx, const ka_object *o)
         return;
     const ka_node *at = ka_get_key(spec, "egress");
     ka_report(ctx, o, at ? at : spec, NULL,
-              "policyTypes is omitted and the policy has only egress rules: it defaults to "
+              "policyTypes is omitted (or empty) and the policy has only egress rules: it defaults to "
               "[Ingress, Egress], so the selected pods are isolated for ingress too and, with no "
               "ingress rule, accept no incoming connection");
 }
@@ -115,6 +115,14 @@ void ka_rule_net015(ka_ctx *ctx, const ka_object *o)
 }
 
 /* ---- the analysis for the set rules ----------------------------------------------- */
+
+/* Without any policy these rules have nothing to say: skip the analysis. */
+static bool has_policies(const ka_objset *s, bool admin_only)
+{
+    return ka_objset_by_kind(s, "AdminNetworkPolicy").n > 0 ||
+           (!admin_only && (ka_objset_by_kind(s, "NetworkPolicy").n > 0 ||
+                            ka_objset_by_kind(s, "BaselineAdminNetworkPolicy").n > 0));
+}
 
 static ka_netpol *analysis(const ka_objset *s)
 {
@@ -167,6 +175,8 @@ static void egress_ports(const ka_netpol *net, const np_class *c, ka_portset *ou
 
 void ka_setrule_net012(ka_ctx *ctx, const ka_objset *s)
 {
+    if (!has_policies(s, false))
+        return;
     ka_netpol *net = analysis(s);
     ka_portset ports = { 0, 0, NULL }, tmp = { 0, 0, NULL };
     ka_buf b;
@@ -273,6 +283,8 @@ static void check_named(ka_ctx *ctx, const ka_netpol *net, const np_policy *p, c
 
 void ka_setrule_net013(ka_ctx *ctx, const ka_objset *s)
 {
+    if (!has_policies(s, false))
+        return;
     ka_netpol *net = analysis(s);
     /* classes each policy selects, for the ingress side */
     np_u32vec *subj = ka_xcalloc(net->npol ? net->npol : 1, sizeof *subj);
@@ -299,6 +311,8 @@ void ka_setrule_net013(ka_ctx *ctx, const ka_objset *s)
 
 void ka_setrule_net016(ka_ctx *ctx, const ka_objset *s)
 {
+    if (!has_policies(s, true))
+        return;
     ka_netpol *net = analysis(s);
     size_t n = net->nadmin;
     /* pairs already reported: n x n x 2 bits (ANPs are few) */

@@ -448,6 +448,7 @@ typedef struct perm_row {
     size_t nverbs;
     bool verbs_more;
     ka_rbac_grants via;
+    size_t seq;                  /* insertion order: keeps the sort stable */
 } perm_row;
 
 static int verb_rank(ka_str v)
@@ -484,36 +485,34 @@ static int cmp_row(const void *pa, const void *pb)
     return c;
 }
 
+static int cmp_row_seq(const void *pa, const void *pb)
+{
+    int c = cmp_row(pa, pb);
+    if (c)
+        return c;
+    const perm_row *a = pa, *b = pb;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* One row per (scope, resource or URL, names) of one rule; rows are merged
+ * after sorting, so that a large estate costs n log n, not n^2. */
 static void add_perm(perm_row **rows, size_t *n, size_t *cap, ka_str scope, bool url, ka_str group,
                      ka_str res, const ka_rbac_rule *r, const ka_rbac_grant *g)
 {
-    ka_buf names;
-    ka_buf_init(&names);
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 32;
+        *rows = ka_xrealloc(*rows, *cap * sizeof **rows);
+    }
+    perm_row *row = &(*rows)[(*n)++];
+    memset(row, 0, sizeof *row);
+    row->seq = *n;
+    row->scope = scope;
+    row->url = url;
+    row->group = group;
+    row->resource = res;
+    ka_buf_init(&row->names);
     for (size_t i = 0; !url && i < r->nnames; i++)
-        ka_buf_printf(&names, "%s%.*s", i ? "," : "", (int)r->names[i].n, r->names[i].p);
-    perm_row *row = NULL;
-    for (size_t i = 0; i < *n && !row; i++) {
-        perm_row *x = &(*rows)[i];
-        if (x->url == url && ka_str_eq(x->scope, scope) && ka_str_eq(x->group, group) &&
-            ka_str_eq(x->resource, res) && x->names.n == names.n &&
-            (!names.n || memcmp(x->names.p, names.p, names.n) == 0))
-            row = x;
-    }
-    if (!row) {
-        if (*n == *cap) {
-            *cap = *cap ? *cap * 2 : 32;
-            *rows = ka_xrealloc(*rows, *cap * sizeof **rows);
-        }
-        row = &(*rows)[(*n)++];
-        memset(row, 0, sizeof *row);
-        row->scope = scope;
-        row->url = url;
-        row->group = group;
-        row->resource = res;
-        row->names = names;
-    } else {
-        ka_buf_free(&names);
-    }
+        ka_buf_printf(&row->names, "%s%.*s", i ? "," : "", (int)r->names[i].n, r->names[i].p);
     for (size_t v = 0; v < r->nverbs; v++) {
         bool have = false;
         for (size_t k = 0; k < row->nverbs && !have; k++)
@@ -525,11 +524,45 @@ static void add_perm(perm_row **rows, size_t *n, size_t *cap, ka_str scope, bool
         else
             row->verbs_more = true;
     }
-    bool dup = false;
-    for (size_t k = 0; k < row->via.n && !dup; k++)
-        dup = row->via.v[k].binding == g->binding && row->via.v[k].rule == g->rule;
-    if (!dup)
-        ka_rbac_grants_push(&row->via, g);
+    ka_rbac_grants_push(&row->via, g);
+}
+
+/* Merge sorted rows with the same key: verbs and grants are united. */
+static size_t merge_rows(perm_row *rows, size_t n)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < n; i++) {
+        perm_row *x = &rows[i];
+        perm_row *y = out ? &rows[out - 1] : NULL;
+        if (!y || cmp_row(x, y) != 0) {
+            if (&rows[out] != x)
+                rows[out] = *x;
+            out++;
+            continue;
+        }
+        for (size_t v = 0; v < x->nverbs; v++) {
+            bool have = false;
+            for (size_t k = 0; k < y->nverbs && !have; k++)
+                have = ka_str_eq(y->verbs[k], x->verbs[v]);
+            if (have)
+                continue;
+            if (y->nverbs < sizeof y->verbs / sizeof y->verbs[0])
+                y->verbs[y->nverbs++] = x->verbs[v];
+            else
+                y->verbs_more = true;
+        }
+        y->verbs_more |= x->verbs_more;
+        for (size_t k = 0; k < x->via.n; k++) {
+            bool dup = false;
+            for (size_t q = 0; q < y->via.n && !dup; q++)
+                dup = y->via.v[q].binding == x->via.v[k].binding && y->via.v[q].rule == x->via.v[k].rule;
+            if (!dup && y->via.n < 64)
+                ka_rbac_grants_push(&y->via, &x->via.v[k]);
+        }
+        ka_buf_free(&x->names);
+        ka_rbac_grants_free(&x->via);
+    }
+    return out;
 }
 
 static void verbs_text(ka_buf *b, const perm_row *r)
@@ -604,10 +637,11 @@ static int run_perms(rbac_args *a)
         }
     }
     free(bs);
+    if (nrows > 1)
+        qsort(rows, nrows, sizeof *rows, cmp_row_seq);
+    nrows = merge_rows(rows, nrows);
     for (size_t i = 0; i < nrows; i++)
         qsort(rows[i].verbs, rows[i].nverbs, sizeof rows[i].verbs[0], cmp_verb);
-    if (nrows > 1)
-        qsort(rows, nrows, sizeof *rows, cmp_row);
     bool super = ka_rbac_identity_superuser(&id);
     ka_buf b, tmp;
     ka_buf_init(&b);

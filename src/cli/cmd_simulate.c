@@ -48,6 +48,10 @@ static const char simulate_help[] =
     "                             kubearch.io/pool, node.kubernetes.io/pool,\n"
     "                             cloud.google.com/gke-nodepool, eks.amazonaws.com/nodegroup,\n"
     "                             karpenter.sh/nodepool, kubernetes.azure.com/agentpool, ...)\n"
+    "      --cluster NAME         Architecture spec input: the derived cluster to simulate\n"
+    "                             (default: the first, the primary)\n"
+    "      --pool-size min|max    Architecture spec input: nodes per zone and pool at\n"
+    "                             minPerZone (default) or maxPerZone\n"
     "      --pods                 text: list every node a workload runs on\n"
     "      --fail-unschedulable   exit 1 when a pod stays unschedulable\n"
     "      --stats                print the time spent scheduling on standard error\n"
@@ -63,7 +67,7 @@ static const char simulate_help[] =
 
 enum {
     OPT_CONFIG = 256, OPT_EXPLAIN, OPT_FAIL, OPT_PREEMPT, OPT_POOL_LABEL, OPT_PODS, OPT_STATS,
-    OPT_COLOR, OPT_FAIL_UNSCHED,
+    OPT_COLOR, OPT_FAIL_UNSCHED, OPT_CLUSTER, OPT_POOL_SIZE,
 };
 
 static const struct option sim_opts[] = {
@@ -76,6 +80,8 @@ static const struct option sim_opts[] = {
     { "pods", no_argument, NULL, OPT_PODS },
     { "fail-unschedulable", no_argument, NULL, OPT_FAIL_UNSCHED },
     { "stats", no_argument, NULL, OPT_STATS },
+    { "cluster", required_argument, NULL, OPT_CLUSTER },
+    { "pool-size", required_argument, NULL, OPT_POOL_SIZE },
     { "color", required_argument, NULL, OPT_COLOR },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
@@ -142,6 +148,14 @@ int ka_cmd_simulate(int argc, char **argv)
         case OPT_PODS: pods = true; break;
         case OPT_FAIL_UNSCHED: fail_unsched = true; break;
         case OPT_STATS: stats = true; break;
+        case OPT_CLUSTER: so.cluster = optarg; break;
+        case OPT_POOL_SIZE:
+            if (strcmp(optarg, "min") && strcmp(optarg, "max")) {
+                rc = ka_usage_error("simulate", "--pool-size takes min or max");
+                goto done;
+            }
+            so.spec_max = strcmp(optarg, "max") == 0;
+            break;
         case OPT_COLOR: color = optarg; break;
         case ':':
             rc = ka_usage_error("simulate", "option %s needs a value", argv[optind - 1]);

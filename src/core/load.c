@@ -134,6 +134,28 @@ static const char *store_str(loader *L, const char *s, size_t n)
     return p;
 }
 
+/* Hash of a short string, 8 bytes at a time (FNV-1a byte by byte cost 1.5%
+ * of a whole check). Only compared within this file's table. */
+static uint32_t str_hash(const char *s, size_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+        h ^= h >> 32;
+        s += 8;
+        n -= 8;
+    }
+    if (n) {
+        uint64_t w = 0;
+        memcpy(&w, s, n);
+        h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
+    }
+    h ^= h >> 29;
+    return (uint32_t)h;
+}
+
 static void intern_grow(loader *L)
 {
     size_t ncap = L->icap ? L->icap * 2 : 1024;
@@ -159,7 +181,7 @@ static const char *intern(loader *L, const char *s, size_t n)
         return store_str(L, s, n);
     if ((L->icount + 1) * 2 > L->icap && L->icap < INTERN_MAX_SLOTS)
         intern_grow(L);
-    uint32_t h = (uint32_t)ka_hash(s, n);
+    uint32_t h = str_hash(s, n);
     size_t m = L->icap - 1, i = h & m;
     for (; L->itab[i].s; i = (i + 1) & m) {
         const istr *e = &L->itab[i];

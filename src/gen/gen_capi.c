@@ -444,7 +444,8 @@ static void eks_pool(capi *x, const ka_spec_pool *p, const char *zone, ylist *l)
     y_putstr(b, y_putmap(b, ts, "bootstrap"), "dataSecretName", "");
     y_putstr(b, ts, "clusterName", x->c->name);
     ref(x, ts, "infrastructureRef", INFRA_GROUP, "AWSManagedMachinePool", name);
-    y_putstr(b, ts, "version", y_strf(b, "v1.%d", x->g->s->kube_minor)->s);
+    /* Machine versions are full semantic versions (CAPI's webhook) */
+    y_putstr(b, ts, "version", x->g->s->kubernetes_version);
     yl_add(x->g, l, o);
 
     o = obj(x, "infrastructure.cluster.x-k8s.io/v1beta2", "AWSManagedMachinePool", name);

@@ -132,6 +132,18 @@ void ka__gen_netpol(gctx *g, const ka_spec_cluster *c, const ka_spec_env *e, con
         }
     }
 
+    if (s->net.mesh == KA_MESH_ISTIO) {
+        /* injected sidecars fetch configuration and certificates from istiod */
+        o = policy(g, e, "allow-mesh-control-plane", &spec);
+        ynode *rule = y_addmap(b, y_putseq(b, spec, "egress"));
+        port(g, y_putseq(b, rule, "ports"), 15012, "TCP");
+        match_labels(g, y_addmap(b, y_putseq(b, rule, "to")), "namespaceSelector",
+                     "kubernetes.io/metadata.name", "istio-system");
+        y_put(b, spec, "podSelector", y_map(b));
+        types(g, spec, false, true);
+        yl_add(g, &l, o);
+    }
+
     bool any = false;
     for (size_t i = 0; i < s->nworkloads; i++)
         any |= s->workloads[i].env == e;

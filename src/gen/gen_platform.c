@@ -261,6 +261,8 @@ static void backup(gctx *g, const ka_spec_cluster *c, const char *unit)
     if (p == KA_PROVIDER_BARE_METAL)
         v[n++] = (param){ "s3ForcePathStyle", "true" };
     for (size_t i = 0; i < st->nbackup_config && n < sizeof v / sizeof *v; i++) {
+        if (!ka__velero_config_key(p, st->backup_config[i].key))
+            continue; /* another provider's setting (multi-region) */
         bool replaced = false;
         for (size_t j = 0; j < n; j++)
             if (strcmp(v[j].key, st->backup_config[i].key) == 0) {
@@ -362,11 +364,30 @@ static void admission(gctx *g, const ka_spec_cluster *c, const char *unit)
     g_file(g, unit, y_strf(b, "%s/platform/admission.yaml", unit)->s, &l);
 }
 
+/* ---- service mesh -------------------------------------------------------------- */
+
+/* Istio: mutual TLS required mesh-wide (PeerAuthentication in the root
+ * namespace); plain-text connections to meshed workloads are refused. */
+static void mesh(gctx *g, const char *unit)
+{
+    if (g->s->net.mesh != KA_MESH_ISTIO)
+        return;
+    ybuild *b = &g->yb;
+    ylist l = { 0 };
+    ynode *meta, *o = y_object(b, "security.istio.io/v1", "PeerAuthentication", "istio-system",
+                               "default", &meta);
+    g_labels(g, meta, NULL, "mesh");
+    y_putstr(b, y_putmap(b, y_putmap(b, o, "spec"), "mtls"), "mode", "STRICT");
+    yl_add(g, &l, o);
+    g_file(g, unit, y_strf(b, "%s/platform/mesh.yaml", unit)->s, &l);
+}
+
 void ka__gen_platform(gctx *g, const ka_spec_cluster *c)
 {
     const char *unit = g_cluster_unit(g, c);
     priorities(g, unit);
     admission(g, c, unit);
+    mesh(g, unit);
     storage(g, c, unit);
     monitoring(g, c, unit);
     backup(g, c, unit);

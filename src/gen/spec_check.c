@@ -472,6 +472,11 @@ static void check_networking(ka_sr *r, ka_spec *s, const ka_node *root)
         ka__sr_err(r, ka_get(net, "cni"),
                    "networking.cni: flannel does not enforce NetworkPolicy, and every generated "
                    "namespace relies on default-deny policies; use cilium or calico");
+    if (n->mesh == KA_MESH_LINKERD)
+        ka__sr_err(r, ka_get(net, "serviceMesh"),
+                   "networking.serviceMesh: with default-deny egress, Linkerd's proxies need "
+                   "policies to its control plane that kubearch does not write yet; use istio "
+                   "(its control-plane egress and mesh-wide mTLS are generated) or none");
     const ka_node *in = ka_get(net, "ingress"), *impl = ka_get(in, "implementation");
     if (n->ingress_api == KA_INGRESS_GATEWAY_API) {
         if (!in_list(gateway_impls, sizeof gateway_impls / sizeof *gateway_impls, n->ingress_impl))
@@ -693,7 +698,17 @@ static void check_storage(ka_sr *r, ka_spec *s, const ka_node *root)
         if (!st->classes[i].provisioner)
             st->classes[i].provisioner = csi_driver(s->regions ? s->regions[0].provider
                                                                : s->provider);
-    /* Velero's object store: what each provider's plugin cannot do without */
+    /* Velero's object store: keys no plugin of the spec's providers reads, and
+     * what each plugin cannot do without */
+    for (size_t i = 0; st->backup && i < st->nbackup_config; i++) {
+        bool known = false;
+        for (size_t g = 0; g < s->nregions; g++)
+            known |= ka__velero_config_key(s->regions[g].provider, st->backup_config[i].key);
+        if (!known)
+            ka__sr_err(r, ka_get(ka_path(root, "spec", "storage", "backup", NULL), "config"),
+                       "storage.backup.config: \"%s\" is not a setting of the Velero plugin of "
+                       "the spec's providers", st->backup_config[i].key);
+    }
     for (size_t g = 0; st->backup && g < s->nregions; g++) {
         static const char *const need_azure[] = { "resourceGroup", "storageAccount" };
         const ka_node *bk = ka_get(ka_get(ka_get(root, "spec"), "storage"), "backup");
@@ -722,6 +737,31 @@ static void check_storage(ka_sr *r, ka_spec *s, const ka_node *root)
     if (st->snapshot_class && !st->nclasses)
         ka__sr_err(r, ka_get(ka_get(ka_get(root, "spec"), "storage"), "snapshots"),
                    "storage.snapshots: snapshot classes need at least one storage class");
+}
+
+/* The BackupStorageLocation config keys each Velero plugin reads; the
+ * plugins reject keys they do not know, so a multi-provider spec gives each
+ * cluster only its own provider's. */
+bool ka__velero_config_key(ka_provider p, const char *key)
+{
+    static const char *const aws[] = {
+        "region", "s3ForcePathStyle", "s3Url", "publicUrl", "profile", "kmsKeyId",
+        "serverSideEncryption", "customerKeyEncryptionFile", "insecureSkipTLSVerify",
+        "signatureVersion", "credentialsFile", "enableSharedConfig", "checksumAlgorithm",
+        "tagging", "caCert",
+    };
+    static const char *const azure[] = {
+        "resourceGroup", "storageAccount", "subscriptionId", "storageAccountKeyEnvVar",
+        "blockSizeInBytes", "useAAD", "storageAccountURI", "activeDirectoryAuthorityURI",
+        "credentialsFile",
+    };
+    static const char *const gcp[] = { "kmsKeyName", "serviceAccount", "credentialsFile",
+                                       "storeEndpoint" };
+    switch (p) {
+    case KA_PROVIDER_AZURE: return in_list(azure, sizeof azure / sizeof *azure, key);
+    case KA_PROVIDER_GCP: return in_list(gcp, sizeof gcp / sizeof *gcp, key);
+    default: return in_list(aws, sizeof aws / sizeof *aws, key);
+    }
 }
 
 /* ---- multi-cluster ------------------------------------------------------------------ */

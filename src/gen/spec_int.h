@@ -95,6 +95,10 @@ uint32_t ka__max_pods(ka_provider p, ka_management m, const ka_instance *it);
  * limit always equals the request. */
 void ka__workload_limits(const ka_spec_workload *w, int64_t *cpu_milli, int64_t *mem_bytes);
 
+/* Is key a configuration key of the Velero object-store plugin of provider p
+ * (aws's also for S3-compatible stores on bare metal)? (spec_check.c) */
+bool ka__velero_config_key(ka_provider p, const char *key);
+
 /* ---- sections (spec_parse.c, spec_check.c) -------------------------------- */
 void ka__spec_parse(ka_sr *r, ka_spec *s, const ka_node *root);
 void ka__spec_check(ka_sr *r, ka_spec *s, const ka_node *root);

@@ -123,7 +123,7 @@ static bool read_alloc(ka_sr *r, const ka_node *m, const char *key, const char *
     CTX(c, ctx, key);
     if (!ka__sr_map(r, v, c, alloc_fields))
         return false;
-    if (!ka_get(v, "cpu") || !ka_get(v, "memory"))
+    if (!ka__sr_val(v, "cpu") || !ka__sr_val(v, "memory"))
         ka__sr_err(r, v, "%s: cpu and memory are required", c);
     out->cpu = ka__sr_cpu(r, v, "cpu", c, "1", false);
     out->memory = ka__sr_mem(r, v, "memory", c, "1Gi", false);
@@ -144,9 +144,9 @@ static void read_pool(ka_sr *r, const ka_node *m, const char *ctx, ka_spec_pool 
     if (!ka__sr_map(r, m, ctx, pool_fields))
         return;
     p->name = ka__sr_label(r, m, "name", ctx, NULL);
-    if (!ka_get(m, "name"))
+    if (!ka__sr_val(m, "name"))
         ka__sr_err(r, m, "%s: name is required", ctx);
-    if (!ka_get(m, "class"))
+    if (!ka__sr_val(m, "class"))
         ka__sr_err(r, m, "%s: class is required (system, general, memory-optimized, "
                          "compute-optimized or storage-optimized)", ctx);
     p->cls = (ka_pool_class)ka__sr_enum(r, m, "class", ctx, KA_E_POOL_CLASS, KA_POOL_GENERAL);
@@ -157,7 +157,7 @@ static void read_pool(ka_sr *r, const ka_node *m, const char *ctx, ka_spec_pool 
     p->min_per_zone = ka__sr_uint(r, m, "minPerZone", ctx, 1, 0, 1000);
     p->max_per_zone = ka__sr_uint(r, m, "maxPerZone", ctx,
                                   p->autoscaling ? p->min_per_zone * 3 : p->min_per_zone, 1, 1000);
-    if (p->autoscaling && !ka_get(m, "maxPerZone") && p->max_per_zone == 0)
+    if (p->autoscaling && !ka__sr_val(m, "maxPerZone") && p->max_per_zone == 0)
         p->max_per_zone = 1;
     p->nlabels = ka__read_kv(r, m, "labels", ctx, true, &p->labels);
     p->ntaints = read_taints(r, m, ctx, &p->taints);
@@ -196,7 +196,7 @@ static void read_region(ka_sr *r, ka_spec *s, const ka_node *m, const char *ctx,
     if (!ka__sr_map(r, m, ctx, region_fields))
         return;
     g->name = ka__sr_label(r, m, "name", ctx, NULL);
-    if (!ka_get(m, "name"))
+    if (!ka__sr_val(m, "name"))
         ka__sr_err(r, m, "%s: name is required", ctx);
     g->role = (ka_region_role)ka__sr_enum(r, m, "role", ctx, KA_E_ROLE, KA_ROLE_PRIMARY);
     g->provider = (ka_provider)ka__sr_enum(r, m, "provider", ctx, KA_E_PROVIDER, s->provider);
@@ -329,7 +329,7 @@ void ka__spec_parse(ka_sr *r, ka_spec *s, const ka_node *root)
     }
     if (!ka__sr_map(r, m, "spec", spec_fields))
         return;
-    if (!ka_get(m, "pattern"))
+    if (!ka__sr_val(m, "pattern"))
         ka__sr_err(r, m, "pattern is required (single-cluster, cluster-per-environment or "
                          "multi-region)");
     s->pattern = (ka_pattern)ka__sr_enum(r, m, "pattern", "", KA_E_PATTERN,

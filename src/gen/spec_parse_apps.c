@@ -113,9 +113,9 @@ static size_t read_teams(ka_sr *r, const ka_node *m, const char *ctx, ka_spec_te
         ka_spec_team *x = &t[n];
         x->pos = (ka_spec_pos){ it->line, it->col };
         x->name = ka__sr_label(r, it, "name", ci, NULL);
-        if (!ka_get(it, "name"))
+        if (!ka__sr_val(it, "name"))
             ka__sr_err(r, it, "%s: name is required", ci);
-        if (!ka_get(it, "access"))
+        if (!ka__sr_val(it, "access"))
             ka__sr_err(r, it, "%s: access is required (admin, edit or view)", ci);
         x->access = (ka_access)ka__sr_enum(r, it, "access", ci, KA_E_ACCESS, KA_ACCESS_VIEW);
         x->group = ka__sr_str(r, it, "group", ci, x->name);
@@ -151,7 +151,7 @@ static void read_env(ka_sr *r, const ka_node *m, const char *ctx, ka_spec_env *e
     if (!ka__sr_map(r, m, ctx, env_fields))
         return;
     e->name = ka__sr_label(r, m, "name", ctx, NULL);
-    if (!ka_get(m, "name"))
+    if (!ka__sr_val(m, "name"))
         ka__sr_err(r, m, "%s: name is required", ctx);
     env_defaults(e);
     e->ns = ka__sr_label(r, m, "namespace", ctx, e->name);
@@ -214,9 +214,9 @@ static void read_tier(ka_sr *r, const ka_node *m, const char *ctx, ka_spec_tier 
     if (!ka__sr_map(r, m, ctx, tier_fields))
         return;
     t->name = ka__sr_label(r, m, "name", ctx, NULL);
-    if (!ka_get(m, "name"))
+    if (!ka__sr_val(m, "name"))
         ka__sr_err(r, m, "%s: name is required", ctx);
-    if (!ka_get(m, "port"))
+    if (!ka__sr_val(m, "port"))
         ka__sr_err(r, m, "%s: port is required", ctx);
     t->port = ka__sr_uint(r, m, "port", ctx, 8080, 1, 65535);
     t->protocol = ka__sr_str(r, m, "protocol", ctx, "TCP");
@@ -348,9 +348,9 @@ static void read_class(ka_sr *r, const ka_node *m, const char *ctx, ka_spec_stor
     if (!ka__sr_map(r, m, ctx, class_fields))
         return;
     c->name = ka__sr_label(r, m, "name", ctx, NULL);
-    if (!ka_get(m, "name"))
+    if (!ka__sr_val(m, "name"))
         ka__sr_err(r, m, "%s: name is required", ctx);
-    if (!ka_get(m, "type"))
+    if (!ka__sr_val(m, "type"))
         ka__sr_err(r, m, "%s: type is required (performance, standard or custom)", ctx);
     c->type = (ka_storage_type)ka__sr_enum(r, m, "type", ctx, KA_E_STORAGE_TYPE,
                                            KA_STORAGE_STANDARD);
@@ -491,7 +491,7 @@ static void read_workload(ka_sr *r, const ka_node *m, const char *ctx, ka_spec_w
         return;
     static const char *const required[] = { "name", "environment", "tier", "requests", "image" };
     for (size_t i = 0; i < sizeof required / sizeof *required; i++)
-        if (!ka_get(m, required[i]))
+        if (!ka__sr_val(m, required[i]))
             ka__sr_err(r, m, "%s: %s is required", ctx, required[i]);
     w->name = ka__sr_label(r, m, "name", ctx, NULL);
     w->environment = ka__sr_label(r, m, "environment", ctx, NULL);
@@ -501,7 +501,7 @@ static void read_workload(ka_sr *r, const ka_node *m, const char *ctx, ka_spec_w
     char c[256];
     CTX(c, ctx, "requests");
     if (req && ka__sr_map(r, req, c, cpumem_fields) &&
-        (!ka_get(req, "cpu") || !ka_get(req, "memory")))
+        (!ka__sr_val(req, "cpu") || !ka__sr_val(req, "memory")))
         ka__sr_err(r, req, "%s: cpu and memory are required", c);
     w->cpu = ka__sr_cpu(r, req, "cpu", c, "100m", false);
     w->memory = ka__sr_mem(r, req, "memory", c, "128Mi", false);

@@ -148,7 +148,11 @@ static int compare(int dfd, const char *name, const ka_buf *data, const char *pa
     return same;
 }
 
-static int write_atomic(int dfd, const char *name, const ka_buf *data, const char *path, char **err)
+/* durable: fsync before the rename. Done when replacing a file, so that a
+ * crash never leaves an empty file where good content was; a new file that a
+ * crash loses is written again by the next run, so creating skips the cost. */
+static int write_atomic(int dfd, const char *name, const ka_buf *data, const char *path,
+                        bool durable, char **err)
 {
     char tmp[320];
     int fd = -1;
@@ -171,7 +175,7 @@ static int write_atomic(int dfd, const char *name, const ka_buf *data, const cha
             goto fail;
         off += (size_t)w;
     }
-    if (fsync(fd) < 0 || close(fd) < 0) {
+    if ((durable && fsync(fd) < 0) || close(fd) < 0) {
         fd = -1;
         goto fail;
     }
@@ -227,7 +231,7 @@ int ka_gen_write(const ka_gen_plan *p, const char *dir, const ka_gen_opts *o, ka
                     st = o->force ? KA_GEN_UPDATE : KA_GEN_CONFLICT;
                 if (c >= -2 && c != -1 && !o->dry_run &&
                     (st == KA_GEN_CREATE || st == KA_GEN_UPDATE) &&
-                    write_atomic(dfd, name, &f->data, f->path, &err) < 0)
+                    write_atomic(dfd, name, &f->data, f->path, st == KA_GEN_UPDATE, &err) < 0)
                     st = KA_GEN_ERROR;
                 close(dfd);
             }

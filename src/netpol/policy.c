@@ -15,18 +15,20 @@ static const ka_node *policy_spec(const ka_object *policy)
 
 bool ka_netpol_types_explicit(const ka_object *policy)
 {
+    /* the API server defaults when len(policyTypes) == 0: an empty list is
+     * the same as an absent one */
     const ka_node *pt = ka_get(policy_spec(policy), "policyTypes");
-    return pt && !ka_is_null(pt);
+    return ka_is_seq(pt) && pt->n > 0;
 }
 
 unsigned ka_netpol_types(const ka_object *policy)
 {
     const ka_node *spec = policy_spec(policy);
     const ka_node *pt = ka_get(spec, "policyTypes");
-    if (pt && !ka_is_null(pt)) {
+    if (ka_is_seq(pt) && pt->n > 0) {
         /* taken literally: ["Egress"] means ingress rules are ignored */
         unsigned m = 0;
-        for (uint32_t i = 0; ka_is_seq(pt) && i < pt->n; i++) {
+        for (uint32_t i = 0; i < pt->n; i++) {
             const ka_node *t = KA_SEQ_ITEM(pt, i);
             if (ka_str_eqc(ka_node_str(t), "Ingress"))
                 m |= KA_NETPOL_INGRESS;
@@ -35,8 +37,9 @@ unsigned ka_netpol_types(const ka_object *policy)
         }
         return m;
     }
-    /* API server defaulting: Ingress always, Egress only when there is at
-     * least one egress rule (an empty egress list does not count) */
+    /* API server defaulting (absent or empty): Ingress always, Egress only
+     * when there is at least one egress rule (an empty egress list does not
+     * count) */
     const ka_node *eg = ka_get(spec, "egress");
     unsigned m = KA_NETPOL_INGRESS;
     if (ka_is_seq(eg) && eg->n > 0)

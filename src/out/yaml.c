@@ -68,6 +68,8 @@ static void yw_scalar(yw *w, ka_str s, bool is_string)
         return;
     yaml_event_t ev;
     ka_str v = ka_utf8_clean(&w->tmp, s);
+    if (!v.p)
+        v = (ka_str){ "", 0 }; /* an absent field (a set-level finding's kind) is "" */
     if (v.n > INT_MAX)
         v.n = INT_MAX; /* not reachable within the loader's document limits */
     int plain_implicit = is_string ? !plain_is_not_string(v) : 1;

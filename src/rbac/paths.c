@@ -50,7 +50,6 @@ typedef struct gnode {
     ka_rbac_identity id;
     const ka_rbac_binding **bs;
     size_t nbs;
-    bool any_cluster;     /* has a ClusterRoleBinding with a role */
     bool powerful;
     ka_rbac_power power;
     int32_t dist;         /* hops to a powerful node, -1 unreachable */
@@ -223,9 +222,6 @@ static uint32_t add_node(const ka_rbac *m, ka_rbac_graph *g, ka_buf *kb, bool sa
         ka_rbac_identity_add_group(&nd->id, KA_STR("system:authenticated"));
     }
     nd->nbs = ka_rbac_bindings_for(m, &nd->id, &nd->bs);
-    for (size_t k = 0; k < nd->nbs; k++)
-        if (nd->bs[k]->cluster && nd->bs[k]->role)
-            nd->any_cluster = true;
     nd->dist = -1;
     nd->next = -1;
     return i;
@@ -284,90 +280,173 @@ static const char *const pod_maker_text[] = {
     "update statefulsets", "patch statefulsets", "update cronjobs", "patch cronjobs",
 };
 
-/* Outgoing steps of node i within namespace ns. */
-static void edges_in_ns(const ka_rbac *m, ka_rbac_graph *g, ka_buf *kb, uint32_t i, ka_str ns)
+/* Names a set of bindings allows for a request (resourceNames-limited rules
+ * allow only theirs). Rule matching does not depend on the namespace, so
+ * this is asked once per set of bindings, not once per namespace. */
+typedef struct nameset {
+    bool all;
+    size_t n, cap;
+    ka_str *v;
+    ka_rbac_grant grant;     /* the first grant seen */
+} nameset;
+
+static void nameset_add(nameset *s, ka_str name)
 {
-    const gnode *nd = &g->nodes[i];
-    const ka_rbac_binding *const *bs = nd->bs;
-    size_t nbs = nd->nbs;
-    const ka_rbac_identity *id = &nd->id;
+    for (size_t i = 0; i < s->n; i++)
+        if (ka_str_eq(s->v[i], name))
+            return;
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 4;
+        s->v = ka_xrealloc(s->v, s->cap * sizeof *s->v);
+    }
+    s->v[s->n++] = name;
+}
+
+static bool nameset_has(const nameset *s, ka_str name)
+{
+    if (s->all)
+        return true;
+    for (size_t i = 0; i < s->n; i++)
+        if (ka_str_eq(s->v[i], name))
+            return true;
+    return false;
+}
+
+static bool nameset_any(const nameset *s) { return s->all || s->n; }
+
+static void allowed_names(const ka_rbac_binding *const *bs, size_t nbs, const ka_rbac_identity *id,
+                          ka_rbac_request q, nameset *out)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < nbs && !out->all; i++) {
+        const ka_rbac_binding *b = bs[i];
+        const ka_rbac_subject *s = NULL;
+        for (size_t k = 0; k < b->nsubjects && !s; k++)
+            if (ka_rbac_subject_applies(&b->subjects[k], id))
+                s = &b->subjects[k];
+        if (!s || !b->role)
+            continue;
+        for (size_t r = 0; r < b->role->nrules && !out->all; r++) {
+            const ka_rbac_rule *rl = &b->role->rules[r];
+            bool first = !nameset_any(out);
+            q.name = (ka_str){ "", 0 };
+            if (ka_rbac_rule_allows(rl, &q)) {
+                out->all = true;
+            } else {
+                for (size_t k = 0; k < rl->nnames; k++) {
+                    q.name = rl->names[k];
+                    if (ka_rbac_rule_allows(rl, &q))
+                        nameset_add(out, rl->names[k]);
+                }
+            }
+            if (first && nameset_any(out))
+                out->grant = (ka_rbac_grant){ b, s, (uint32_t)r };
+        }
+    }
+}
+
+static void nameset_free(nameset *s) { free(s->v); }
+
+/* What one set of bindings (all in scope for the namespaces it is applied
+ * to) lets a node do; computed once, applied to each namespace. */
+typedef struct hops {
+    bool pods, bind, escalate, exec;
+    const char *pods_what;
+    ka_rbac_grant pods_g, bind_g, esc_g, exec_g;
+    nameset token, imp, secret_get;
+    bool secret_list;
+    ka_rbac_grant list_g;
+    bool any;
+} hops;
+
+static void hops_of(const ka_rbac_binding *const *bs, size_t nbs, const ka_rbac_identity *id,
+                    ka_str ns, hops *h)
+{
+    const ka_str none = { "", 0 };
+    memset(h, 0, sizeof *h);
+    for (size_t k = 0; k < sizeof pod_makers / sizeof pod_makers[0] && !h->pods; k++) {
+        ka_rbac_request q = req(pod_makers[k].verb, pod_makers[k].group, pod_makers[k].res, "", ns, none);
+        if (node_can(bs, nbs, id, &q, &h->pods_g)) {
+            h->pods = true;
+            h->pods_what = pod_maker_text[k];
+        }
+    }
+    if (!h->pods) {
+        ka_rbac_request qb = req("create", KA_RBAC_API_GROUP, "rolebindings", "", ns, none);
+        static const char *const bindable[] = { "cluster-admin", "admin", "edit" };
+        ka_rbac_grant g2;
+        for (size_t k = 0; k < 3 && !h->bind; k++) {
+            ka_rbac_request q = req("bind", KA_RBAC_API_GROUP, "clusterroles", "", ns, ka_str_c(bindable[k]));
+            h->bind = node_can(bs, nbs, id, &q, &h->bind_g);
+        }
+        h->bind = h->bind && node_can(bs, nbs, id, &qb, &g2);
+        for (size_t k = 0; k < nbs && !h->escalate; k++) {
+            const ka_rbac_binding *b = bs[k];
+            if (b->cluster || !b->role || b->role->cluster)
+                continue;
+            ka_rbac_request qe = req("escalate", KA_RBAC_API_GROUP, "roles", "", b->ns, b->role->name);
+            ka_rbac_request qu = req("update", KA_RBAC_API_GROUP, "roles", "", b->ns, b->role->name);
+            h->escalate = node_can(bs, nbs, id, &qe, &h->esc_g) && node_can(bs, nbs, id, &qu, &g2);
+        }
+    }
+    static const char *const exec_words[][2] = {
+        { "create", "exec" }, { "get", "exec" }, { "create", "attach" }, { "get", "attach" },
+    };
+    for (size_t e = 0; e < 4 && !h->exec; e++) {
+        ka_rbac_request q = req(exec_words[e][0], "", "pods", exec_words[e][1], ns, none);
+        h->exec = node_can(bs, nbs, id, &q, &h->exec_g);
+    }
+    allowed_names(bs, nbs, id, req("create", "", "serviceaccounts", "token", ns, none), &h->token);
+    allowed_names(bs, nbs, id, req("impersonate", "", "serviceaccounts", "", ns, none), &h->imp);
+    allowed_names(bs, nbs, id, req("get", "", "secrets", "", ns, none), &h->secret_get);
+    ka_rbac_request ql = req("list", "", "secrets", "", ns, none);
+    h->secret_list = node_can(bs, nbs, id, &ql, &h->list_g);
+    h->any = h->pods || h->bind || h->escalate || h->exec || nameset_any(&h->token) ||
+             nameset_any(&h->imp) || nameset_any(&h->secret_get) || h->secret_list;
+}
+
+static void hops_free(hops *h)
+{
+    nameset_free(&h->token);
+    nameset_free(&h->imp);
+    nameset_free(&h->secret_get);
+}
+
+/* Steps of node i into namespace ns that the hops allow. */
+static void edges_in_ns(const ka_rbac *m, ka_rbac_graph *g, ka_buf *kb, uint32_t i, ka_str ns,
+                        const hops *h)
+{
     const ka_str none = { "", 0 };
     const ka_str *const *sas;
     size_t nsa = ka_rbac_service_accounts(m, ns, &sas);
-    ka_rbac_grant gr, g2;
-
-    bool pods = false;
-    for (size_t k = 0; k < sizeof pod_makers / sizeof pod_makers[0] && !pods; k++) {
-        ka_rbac_request q = req(pod_makers[k].verb, pod_makers[k].group, pod_makers[k].res, "", ns,
-                                none);
-        if (node_can(bs, nbs, id, &q, &gr)) {
-            pods = true;
-            for (size_t s = 0; s < nsa; s++)
-                add_edge(g, i, node_of_sa(g, kb, ns, *sas[s]), HOP_PODS, &gr, pod_maker_text[k], none);
-        }
-    }
-    if (!pods) {
-        ka_rbac_request qb = req("create", KA_RBAC_API_GROUP, "rolebindings", "", ns, none);
-        static const char *const bindable[] = { "cluster-admin", "admin", "edit" };
-        bool bind = false;
-        for (size_t k = 0; k < 3 && !bind; k++) {
-            ka_rbac_request q = req("bind", KA_RBAC_API_GROUP, "clusterroles", "", ns, ka_str_c(bindable[k]));
-            bind = node_can(bs, nbs, id, &q, &gr);
-        }
-        if (bind && node_can(bs, nbs, id, &qb, &g2))
-            for (size_t s = 0; s < nsa; s++)
-                add_edge(g, i, node_of_sa(g, kb, ns, *sas[s]), HOP_BIND, &gr,
-                         "bind admin roles and create rolebindings", none);
-        for (size_t k = 0; k < nbs; k++) {
-            const ka_rbac_binding *b = bs[k];
-            if (b->cluster || !b->role || b->role->cluster || !ka_str_eq(b->ns, ns))
-                continue;
-            ka_rbac_request qe = req("escalate", KA_RBAC_API_GROUP, "roles", "", ns, b->role->name);
-            ka_rbac_request qu = req("update", KA_RBAC_API_GROUP, "roles", "", ns, b->role->name);
-            if (node_can(bs, nbs, id, &qe, &gr) && node_can(bs, nbs, id, &qu, &g2)) {
-                for (size_t s = 0; s < nsa; s++)
-                    add_edge(g, i, node_of_sa(g, kb, ns, *sas[s]), HOP_ESCALATE, &gr,
-                             "escalate and update the Role it is bound to", none);
-                break;
-            }
-        }
-    }
     for (size_t s = 0; s < nsa; s++) {
-        ka_rbac_request q = req("create", "", "serviceaccounts", "token", ns, *sas[s]);
-        if (node_can(bs, nbs, id, &q, &gr))
-            add_edge(g, i, node_of_sa(g, kb, ns, *sas[s]), HOP_TOKEN, &gr,
-                     "create serviceaccounts/token", none);
-        q = req("impersonate", "", "serviceaccounts", "", ns, *sas[s]);
-        if (node_can(bs, nbs, id, &q, &gr))
-            add_edge(g, i, node_of_sa(g, kb, ns, *sas[s]), HOP_IMP_SA, &gr,
-                     "impersonate serviceaccounts", none);
+        uint32_t t = node_of_sa(g, kb, ns, *sas[s]);
+        if (h->pods)
+            add_edge(g, i, t, HOP_PODS, &h->pods_g, h->pods_what, none);
+        else if (h->bind)
+            add_edge(g, i, t, HOP_BIND, &h->bind_g, "bind admin roles and create rolebindings", none);
+        else if (h->escalate)
+            add_edge(g, i, t, HOP_ESCALATE, &h->esc_g, "escalate and update the Role it is bound to", none);
+        if (nameset_has(&h->token, *sas[s]))
+            add_edge(g, i, t, HOP_TOKEN, &h->token.grant, "create serviceaccounts/token", none);
+        if (nameset_has(&h->imp, *sas[s]))
+            add_edge(g, i, t, HOP_IMP_SA, &h->imp.grant, "impersonate serviceaccounts", none);
     }
-    const ka_ptrvec *pods_in = vec_get(&g->runs_as, ns);
-    if (pods_in) {
-        static const char *const exec_words[][2] = {
-            { "create", "exec" }, { "get", "exec" }, { "create", "attach" }, { "get", "attach" },
-        };
-        for (size_t k = 0; k < pods_in->n; k++) {
-            const ka_object *o = pods_in->v[k];
-            bool ok = false;
-            for (size_t e = 0; e < 4 && !ok; e++) {
-                ka_rbac_request q = req(exec_words[e][0], "", "pods", exec_words[e][1], ns, none);
-                ok = node_can(bs, nbs, id, &q, &gr);
-            }
-            if (ok)
-                add_edge(g, i, node_of_sa(g, kb, ns, pod_sa(o)), HOP_EXEC, &gr,
-                         "exec into pods", o->name);
-        }
+    const ka_ptrvec *pods_in = h->exec ? vec_get(&g->runs_as, ns) : NULL;
+    for (size_t k = 0; pods_in && k < pods_in->n; k++) {
+        const ka_object *o = pods_in->v[k];
+        add_edge(g, i, node_of_sa(g, kb, ns, pod_sa(o)), HOP_EXEC, &h->exec_g, "exec into pods", o->name);
     }
     const ka_ptrvec *toks = vec_get(&g->tokens, ns);
     for (size_t k = 0; toks && k < toks->n; k++) {
         const ka_object *sec = toks->v[k];
         ka_str sa;
         ka_labels_get(&sec->annotations, KA_STR("kubernetes.io/service-account.name"), &sa);
-        ka_rbac_request q = req("get", "", "secrets", "", ns, sec->name);
-        ka_rbac_request ql = req("list", "", "secrets", "", ns, none);
-        if (node_can(bs, nbs, id, &q, &gr) || node_can(bs, nbs, id, &ql, &gr))
-            add_edge(g, i, node_of_sa(g, kb, ns, sa), HOP_SECRET, &gr, "read secrets", sec->name);
+        if (h->secret_list)
+            add_edge(g, i, node_of_sa(g, kb, ns, sa), HOP_SECRET, &h->list_g, "read secrets", sec->name);
+        else if (nameset_has(&h->secret_get, sec->name))
+            add_edge(g, i, node_of_sa(g, kb, ns, sa), HOP_SECRET, &h->secret_get.grant, "read secrets",
+                     sec->name);
     }
 }
 
@@ -415,29 +494,54 @@ static ka_rbac_graph *build_graph(ka_rbac *m)
         nd->powerful = power_of(nd->bs, nd->nbs, &nd->id, &nd->power);
         if (nd->powerful)
             continue;
-        if (nd->any_cluster) {
-            for (size_t k = 0; k < nss.n; k++)
-                edges_in_ns(m, g, &kb, i, *(const ka_str *)nss.v[k]);
+        /* ClusterRoleBindings apply in every namespace: their steps are
+         * computed once and added everywhere; RoleBindings (with the
+         * ClusterRoleBindings, for steps that need two rights) per namespace */
+        ka_ptrvec cl = { 0 };
+        for (size_t k = 0; k < nd->nbs; k++)
+            if (nd->bs[k]->cluster && nd->bs[k]->role)
+                ka_ptrvec_push(&cl, nd->bs[k]);
+        if (cl.n) {
+            hops h;
+            hops_of((const ka_rbac_binding *const *)cl.v, cl.n, &nd->id, KA_STR("*"), &h);
+            if (h.any)
+                for (size_t k = 0; k < nss.n; k++)
+                    edges_in_ns(m, g, &kb, i, *(const ka_str *)nss.v[k], &h);
+            hops_free(&h);
             /* impersonating users is cluster-scoped */
-            for (uint32_t u = 0; u < g->n; u++) {
-                if (g->nodes[u].id.kind != KA_RBAC_USER)
-                    continue;
-                ka_rbac_grant gr;
-                ka_rbac_request q = req("impersonate", "", "users", "", (ka_str){ "", 0 },
-                                        g->nodes[u].id.user);
-                if (node_can(nd->bs, nd->nbs, &nd->id, &q, &gr))
-                    add_edge(g, i, u, HOP_IMP_USER, &gr, "impersonate users", (ka_str){ "", 0 });
-            }
-        } else {
-            ka_str last = { NULL, 0 };
-            for (size_t k = 0; k < nd->nbs; k++) {
-                const ka_rbac_binding *b = nd->bs[k];
-                if (b->cluster || !b->role || (last.p && ka_str_eq(last, b->ns)))
-                    continue;
-                last = b->ns;
-                edges_in_ns(m, g, &kb, i, b->ns);
-            }
+            nameset users;
+            allowed_names((const ka_rbac_binding *const *)cl.v, cl.n, &nd->id,
+                          req("impersonate", "", "users", "", (ka_str){ "", 0 }, (ka_str){ "", 0 }),
+                          &users);
+            for (uint32_t u = 0; nameset_any(&users) && u < g->n; u++)
+                if (g->nodes[u].id.kind == KA_RBAC_USER && nameset_has(&users, g->nodes[u].id.user))
+                    add_edge(g, i, u, HOP_IMP_USER, &users.grant, "impersonate users",
+                             (ka_str){ "", 0 });
+            nameset_free(&users);
         }
+        for (size_t k = 0; k < nd->nbs;) {
+            const ka_rbac_binding *b = nd->bs[k];
+            if (b->cluster || !b->role) {
+                k++;
+                continue;
+            }
+            /* bindings are sorted: the RoleBindings of one namespace are adjacent */
+            ka_ptrvec set = { 0 };
+            for (size_t c = 0; c < cl.n; c++)
+                ka_ptrvec_push(&set, cl.v[c]);
+            size_t j = k;
+            for (; j < nd->nbs && !nd->bs[j]->cluster && ka_str_eq(nd->bs[j]->ns, b->ns); j++)
+                if (nd->bs[j]->role)
+                    ka_ptrvec_push(&set, nd->bs[j]);
+            hops h;
+            hops_of((const ka_rbac_binding *const *)set.v, set.n, &nd->id, b->ns, &h);
+            if (h.any)
+                edges_in_ns(m, g, &kb, i, b->ns, &h);
+            hops_free(&h);
+            ka_ptrvec_free(&set);
+            k = j;
+        }
+        ka_ptrvec_free(&cl);
     }
     ka_ptrvec_free(&nss);
     /* breadth-first from the powerful nodes over reversed edges */

@@ -406,7 +406,7 @@ static void add_pdb(ks_sim *s, const ka_object *o)
 
 /* ---- pods --------------------------------------------------------------------------- */
 
-static uint32_t add_wl(ks_sim *s, const ka_object *o)
+static uint32_t add_wl(ks_sim *s, const ka_object *o, uint64_t objidx)
 {
     if (s->nwls == s->capwls) {
         s->capwls = s->capwls ? s->capwls * 2 : 64;
@@ -421,6 +421,7 @@ static uint32_t add_wl(ks_sim *s, const ka_object *o)
     w->ns_id = ks_intern(&s->str, o->ns);
     w->replicas = -1;
     w->first_pod = s->npods;
+    w->order = objidx;
     return s->nwls++;
 }
 
@@ -571,7 +572,7 @@ static void expand_workload(ks_sim *s, const ka_object *o, owned_count *owned, u
         if (ka_bool(ka_get(js, "suspend")) == 1)
             want = 0;
     }
-    uint32_t wl = add_wl(s, o);
+    uint32_t wl = add_wl(s, o, objidx);
     ks_wl *w = &s->wls[wl];
     {
         ka_str key = { (const char *)&o, sizeof o };
@@ -682,7 +683,7 @@ static void add_input_pod(ks_sim *s, const ka_object *o, owned_count *owned, uin
     }
     bool own_wl = wl == KS_NONE;
     if (own_wl) {
-        wl = add_wl(s, o);
+        wl = add_wl(s, o, objidx);
         s->wls[wl].replicas = 1;
     }
     uint32_t tmpl = ks_tmpl_add(s, o, o->pod->spec, o->meta, wl);
@@ -818,5 +819,15 @@ int ks_build(ks_sim *s)
         s->alloc_pods[n] = ra[n].pods;
     }
     free(ra);
+    /* external etcd members (spec input) live in zones */
+    if (s->netcd) {
+        s->etcd_zone = ka_xmalloc(s->netcd * sizeof *s->etcd_zone);
+        for (uint32_t i = 0; i < s->netcd; i++) {
+            s->etcd_zone[i] = KS_NONE;
+            for (uint32_t z = 0; z < s->nzones; z++)
+                if (ka_str_eq(s->zones[z], s->etcd_zone_name[i]))
+                    s->etcd_zone[i] = z;
+        }
+    }
     return 0;
 }

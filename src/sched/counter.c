@@ -418,9 +418,9 @@ static void compute_present(ks_sim *s, const ks_state *st)
         if (c->topo == KS_NONE)
             continue;
         const ks_topo *tp = &s->topo[c->topo];
-        if (tp->nd > cap) {
-            cap = tp->nd;
-            seen = ka_xrealloc(seen, cap);
+        if (!seen || tp->nd > cap) {
+            cap = tp->nd > cap ? tp->nd : cap;
+            seen = ka_xrealloc(seen, cap ? cap : 1);
         }
         memset(seen, 0, tp->nd ? tp->nd : 1);
         c->present = ka_xmalloc((tp->nd ? tp->nd : 1) * sizeof *c->present);

@@ -84,13 +84,14 @@ static void run_scenario(ks_sim *s, ks_scenario *c, const uint8_t *lost)
     int32_t *to = ka_xmalloc((nres ? nres : 1) * sizeof *to);
     char **msg = ka_xmalloc((nres ? nres : 1) * sizeof *msg);
     ks_reschedule(s, &st, resched, nres, to, msg);
-    for (uint32_t i = 0; i < nres; i++)
-        for (uint32_t k = 0; k < c->npods; k++)
-            if (c->pods[k].pod == resched[i]) {
-                c->pods[k].to = to[i];
-                c->pods[k].message = msg[i];
-                break;
-            }
+    uint32_t *slot = ka_xmalloc((s->npods ? s->npods : 1) * sizeof *slot);
+    for (uint32_t k = 0; k < c->npods; k++)
+        slot[c->pods[k].pod] = k;
+    for (uint32_t i = 0; i < nres; i++) {
+        c->pods[slot[resched[i]]].to = to[i];
+        c->pods[slot[resched[i]]].message = msg[i];
+    }
+    free(slot);
     for (uint32_t k = 0; k < c->npods; k++) {
         if (c->pods[k].to >= 0) {
             c->nrescheduled++;
@@ -111,7 +112,12 @@ static void run_scenario(ks_sim *s, ks_scenario *c, const uint8_t *lost)
     c->wl_after = ka_xmalloc((s->nwls ? s->nwls : 1) * sizeof *c->wl_after);
     count_wl(s, &st, c->wl_after);
     for (uint32_t n = 0; n < s->nnodes; n++) {
-        if (!st.alive[n] || s->nodes[n].unschedulable)
+        /* free room for ordinary pods: schedulable, untainted nodes */
+        bool tainted = false;
+        for (uint32_t k = 0; k < s->nodes[n].ntaints; k++)
+            tainted |= s->nodes[n].taints[k].effect == KS_EFF_NOSCHEDULE ||
+                       s->nodes[n].taints[k].effect == KS_EFF_NOEXECUTE;
+        if (!st.alive[n] || s->nodes[n].unschedulable || tainted)
             continue;
         int64_t fc = s->alloc[(size_t)n * s->nres + KS_R_CPU] - st.used[(size_t)n * s->nres + KS_R_CPU];
         int64_t fm = s->alloc[(size_t)n * s->nres + KS_R_MEM] - st.used[(size_t)n * s->nres + KS_R_MEM];
@@ -145,11 +151,23 @@ static void run_scenario(ks_sim *s, ks_scenario *c, const uint8_t *lost)
         if (c->wl_now[w] < s->wl_before[w] && c->wl_after[w] < majority)
             add_breach(c, (ks_breach){ 1, w, majority, c->wl_after[w], c->wl_now[w], wl->replicas });
     }
-    for (uint32_t n = 0; n < s->nnodes; n++) {
-        if (!s->nodes[n].control_plane)
-            continue;
-        c->cp_total++;
-        c->cp_alive += st.alive[n];
+    if (s->netcd) {
+        /* external etcd: a member is down when every node of its zone is */
+        for (uint32_t i = 0; i < s->netcd; i++) {
+            bool zone_down = s->etcd_zone[i] != KS_NONE;
+            for (uint32_t n = 0; n < s->nnodes && zone_down; n++)
+                if (s->nodes[n].zone == s->etcd_zone[i] && st.alive[n])
+                    zone_down = false;
+            c->cp_total++;
+            c->cp_alive += !zone_down;
+        }
+    } else {
+        for (uint32_t n = 0; n < s->nnodes; n++) {
+            if (!s->nodes[n].control_plane)
+                continue;
+            c->cp_total++;
+            c->cp_alive += st.alive[n];
+        }
     }
     c->cp_quorum = c->cp_total == 0 || c->cp_alive * 2 > c->cp_total;
     if (c->cp_total && c->cp_alive < c->cp_total && !c->cp_quorum)

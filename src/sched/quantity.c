@@ -62,10 +62,14 @@ void ks_format_qty(uint32_t res, int64_t v, ka_buf *out)
     if (res == KS_R_CPU) {
         if (v % 1000 == 0)
             ka_buf_printf(out, "%" PRId64, v / 1000);
+        else if (v < 1000)
+            ka_buf_printf(out, "%" PRId64 "m", v);
         else if (v % 100 == 0)
             ka_buf_printf(out, "%" PRId64 ".%" PRId64, v / 1000, (v % 1000) / 100);
+        else if (v % 10 == 0)
+            ka_buf_printf(out, "%" PRId64 ".%02" PRId64, v / 1000, (v % 1000) / 10);
         else
-            ka_buf_printf(out, "%" PRId64 "m", v);
+            ka_buf_printf(out, "%" PRId64 ".%03" PRId64, v / 1000, v % 1000);
         return;
     }
     if (res == KS_R_MEM || res == KS_R_EPH) {

@@ -35,6 +35,51 @@ static int32_t final_node(const ks_sim *s, uint32_t p)
     return s->st.pod_node[p];
 }
 
+/* ---- order ------------------------------------------------------------------------ */
+
+typedef struct okey {
+    uint64_t order;
+    uint32_t id;
+} okey;
+
+static int okey_cmp(const void *a, const void *b)
+{
+    const okey *x = a, *y = b;
+    if (x->order != y->order)
+        return x->order < y->order ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Pods (or workloads) in input order; caller frees. */
+static uint32_t *input_order(const ks_sim *s, bool pods)
+{
+    uint32_t n = pods ? s->npods : s->nwls;
+    okey *k = ka_xmalloc((n ? n : 1) * sizeof *k);
+    for (uint32_t i = 0; i < n; i++)
+        k[i] = (okey){ pods ? s->pods[i].order : s->wls[i].order, i };
+    qsort(k, n, sizeof *k, okey_cmp);
+    uint32_t *v = ka_xmalloc((n ? n : 1) * sizeof *v);
+    for (uint32_t i = 0; i < n; i++)
+        v[i] = k[i].id;
+    free(k);
+    return v;
+}
+
+/* Pool shown for a node: its pool label, else "(control-plane)" or "(none)". */
+static ka_str pool_name(const ks_sim *s, uint32_t pi)
+{
+    if (pi < s->npools)
+        return s->pools[pi];
+    return pi == s->npools ? KA_STR("(none)") : KA_STR("(control-plane)");
+}
+
+static uint32_t pool_of(const ks_sim *s, uint32_t n)
+{
+    if (s->nodes[n].pool != KS_NONE)
+        return s->nodes[n].pool;
+    return s->nodes[n].control_plane ? s->npools + 1 : s->npools;
+}
+
 /* ---- aggregation ----------------------------------------------------------------- */
 
 typedef struct agg {
@@ -311,8 +356,10 @@ static void write_machine(FILE *f, const ka_sim *sim, bool yaml)
     ks_em_begin(&e, false);
     ks_em_key(&e, "pods");
     ks_em_begin(&e, true);
-    for (uint32_t p = 0; p < s->npods; p++)
-        em_pod(&e, s, p, &b);
+    uint32_t *order = input_order(s, true);
+    for (uint32_t i = 0; i < s->npods; i++)
+        em_pod(&e, s, order[i], &b);
+    free(order);
     ks_em_end(&e);
 
     ks_em_key(&e, "nodes");
@@ -474,17 +521,20 @@ static void text_workloads(const tx *t, const ks_sim *s, const ka_sim_text_opts 
     free(fill);
 
     fprintf(t->f, "%sWorkloads%s (running/pods: where they run)\n", bold(t), reset(t));
-    for (uint32_t wi = 0; wi < s->nwls; wi++) {
+    uint32_t *worder = input_order(s, false);
+    for (uint32_t wx = 0; wx < s->nwls; wx++) {
+        uint32_t wi = worder[wx];
         uint32_t np = start[wi + 1] - start[wi];
         if (!np)
             continue;
-        uint32_t running = 0, ntouched = 0, unsched = 0, skipped = 0;
+        uint32_t running = 0, ntouched = 0, unsched = 0, skipped = 0, evicted = 0;
         for (uint32_t k = start[wi]; k < start[wi + 1]; k++) {
             uint32_t p = bywl[k];
             int32_t n = final_node(s, p);
             if (n < 0) {
                 unsched += s->res[p].outcome == KS_OUT_UNSCHEDULABLE;
                 skipped += s->res[p].outcome == KS_OUT_SKIPPED;
+                evicted += s->res[p].outcome == KS_OUT_EVICTED;
                 continue;
             }
             running++;
@@ -520,11 +570,14 @@ static void text_workloads(const tx *t, const ks_sim *s, const ka_sim_text_opts 
             fprintf(t->f, "%s%s%u unschedulable%s", ntouched ? "; " : "", red(t), unsched, reset(t));
         if (skipped)
             fprintf(t->f, "%s%u not scheduled here", ntouched || unsched ? "; " : "", skipped);
+        if (evicted)
+            fprintf(t->f, "%s%u evicted", ntouched || unsched || skipped ? "; " : "", evicted);
         fputc('\n', t->f);
         for (uint32_t i = 0; i < ntouched; i++)
             per_node[touched[i]] = 0;
         memset(per_zone, 0, (s->nzones + 1) * sizeof *per_zone);
     }
+    free(worder);
     free(per_node);
     free(per_zone);
     free(touched);
@@ -534,22 +587,45 @@ static void text_workloads(const tx *t, const ks_sim *s, const ka_sim_text_opts 
     ka_buf_free(&w);
 }
 
+static bool same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* Pods that do not run, in input order; consecutive pods of one workload
+ * with the same outcome and message are one line ("and N more"). */
 static void text_problems(const tx *t, const ks_sim *s)
 {
     ka_buf b;
     ka_buf_init(&b);
     bool header = false;
-    for (uint32_t p = 0; p < s->npods; p++) {
+    uint32_t *order = input_order(s, true);
+    for (uint32_t i = 0; i < s->npods; i++) {
+        uint32_t p = order[i];
         const ks_podres *r = &s->res[p];
         if (r->outcome != KS_OUT_UNSCHEDULABLE && r->outcome != KS_OUT_SKIPPED &&
             r->outcome != KS_OUT_EVICTED && !(r->preempted))
             continue;
+        /* the run of pods like this one */
+        uint32_t more = 0;
+        while (i + 1 < s->npods) {
+            uint32_t q = order[i + 1];
+            const ks_podres *rq = &s->res[q];
+            if (s->pods[q].wl != s->pods[p].wl || rq->outcome != r->outcome ||
+                rq->preempted != r->preempted || !same_str(rq->message, r->message) ||
+                !same_str(rq->preempt_msg, r->preempt_msg) || rq->victims || r->victims)
+                break;
+            more++;
+            i++;
+        }
         if (!header) {
             fprintf(t->f, "\n%sNot running%s\n", bold(t), reset(t));
             header = true;
         }
         ka_buf_reset(&b);
         pod_ref(s, p, &b);
+        if (more)
+            ka_buf_printf(&b, " and %u more", more);
         if (r->outcome == KS_OUT_PLACED && r->preempted) {
             fprintf(t->f, "  %s: preempted, then placed again on %.*s\n", ka_buf_cstr(&b),
                     (int)s->nodes[final_node(s, p)].name.n, s->nodes[final_node(s, p)].name.p);
@@ -565,11 +641,11 @@ static void text_problems(const tx *t, const ks_sim *s)
         if (r->victims) {
             ka_buf v;
             ka_buf_init(&v);
-            for (uint32_t i = 0; i < r->victims->n; i++) {
-                if (i)
+            for (uint32_t k = 0; k < r->victims->n; k++) {
+                if (k)
                     ka_buf_adds(&v, ", ");
-                pod_ref(s, r->victims->pods[i], &v);
-                ka_buf_printf(&v, " (priority %d)", s->pods[r->victims->pods[i]].prio);
+                pod_ref(s, r->victims->pods[k], &v);
+                ka_buf_printf(&v, " (priority %d)", s->pods[r->victims->pods[k]].prio);
             }
             fprintf(t->f, "    preemption %s on %.*s: %s\n", s->opts->preempt ? "evicted" : "would evict",
                     (int)s->nodes[r->victims->node].name.n, s->nodes[r->victims->node].name.p,
@@ -579,6 +655,7 @@ static void text_problems(const tx *t, const ks_sim *s)
             fprintf(t->f, "    %s\n", r->preempt_msg);
         }
     }
+    free(order);
     ka_buf_free(&b);
 }
 
@@ -590,10 +667,10 @@ static void text_utilisation(const tx *t, const ks_sim *s)
     fprintf(t->f, "\n%sUtilisation%s (requests / allocatable)\n", bold(t), reset(t));
     fprintf(t->f, "  %-16s %-10s %6s %7s  %-22s %-22s\n", "POOL", "ZONE", "NODES", "PODS", "CPU",
             "MEMORY");
-    uint32_t np = s->npools + 1, nz = s->nzones + 1;
+    uint32_t np = s->npools + 2, nz = s->nzones + 1;
     agg *grid = ka_xcalloc((size_t)np * nz, sizeof *grid);
     for (uint32_t n = 0; n < s->nnodes; n++) {
-        uint32_t pi = s->nodes[n].pool == KS_NONE ? s->npools : s->nodes[n].pool;
+        uint32_t pi = pool_of(s, n);
         uint32_t zi = s->nodes[n].zone == KS_NONE ? s->nzones : s->nodes[n].zone;
         agg_node(s, &grid[(size_t)pi * nz + zi], n);
     }
@@ -616,8 +693,8 @@ static void text_utilisation(const tx *t, const ks_sim *s)
             }
             util_cell(s, KS_R_CPU, a->used[0], a->alloc[0], &c);
             util_cell(s, KS_R_MEM, a->used[1], a->alloc[1], &m);
-            ka_str pn = pi < s->npools ? s->pools[pi] : KA_STR("-");
-            ka_str zn = zi < s->nzones ? s->zones[zi] : KA_STR("-");
+            ka_str pn = pool_name(s, pi);
+            ka_str zn = zi < s->nzones ? s->zones[zi] : KA_STR("(none)");
             fprintf(t->f, "  %-16.*s %-10.*s %6u %7u  %-22s %-22s\n", (int)pn.n, pn.p, (int)zn.n,
                     zn.p, a->nodes, a->pods, ka_buf_cstr(&c), ka_buf_cstr(&m));
         }
@@ -626,7 +703,7 @@ static void text_utilisation(const tx *t, const ks_sim *s)
         if (rows > 1) {
             util_cell(s, KS_R_CPU, pool.used[0], pool.alloc[0], &c);
             util_cell(s, KS_R_MEM, pool.used[1], pool.alloc[1], &m);
-            ka_str pn = pi < s->npools ? s->pools[pi] : KA_STR("-");
+            ka_str pn = pool_name(s, pi);
             fprintf(t->f, "  %-16.*s %-10s %6u %7u  %-22s %-22s\n", (int)pn.n, pn.p, "(all)",
                     pool.nodes, pool.pods, ka_buf_cstr(&c), ka_buf_cstr(&m));
         }
@@ -799,7 +876,7 @@ static void text_scenarios(const tx *t, const ks_sim *s)
             ks_format_qty(KS_R_CPU, c->free_cpu, &f1);
             ks_format_qty(KS_R_MEM, c->free_mem, &f2);
             fprintf(t->f, "  capacity: the pods that did not fit request %s cpu and %s memory; "
-                          "%s cpu and %s memory are free (fragmented over the nodes left)\n",
+                          "%s cpu and %s memory are free on the untainted nodes left\n",
                     ka_buf_cstr(&a1), ka_buf_cstr(&a2), ka_buf_cstr(&f1), ka_buf_cstr(&f2));
             if (c->need_cpu > c->free_cpu || c->need_mem > c->free_mem) {
                 ka_buf_reset(&a1);

@@ -311,6 +311,7 @@ void ka_sim_free(ka_sim *sim)
     }
     free(s->scen);
     free(s->wl_before);
+    free(s->etcd_zone);
     ks_state_free(&s->st);
     ks_scratch_free(s);
     ks_fast_free(s->fast);

@@ -227,6 +227,7 @@ typedef struct ks_tmpl {
 /* ---- workloads, pods, classes --------------------------------------------- */
 
 typedef struct ks_wl {
+    uint64_t order;              /* object index in the input */
     ka_str kind, ns, name;
     const ka_object *obj;
     uint32_t ns_id;
@@ -558,6 +559,11 @@ struct ks_sim {
     struct ks_scratch *scr;
     struct ks_fast *fast;
     bool verify_fast;            /* KUBEARCH_SIM_VERIFY: check every fast decision */
+    /* an Architecture spec as input */
+    const char *spec_cluster;    /* the cluster simulated (owned by the spec), NULL */
+    uint32_t netcd;              /* external etcd members, 0 when stacked / unknown */
+    uint32_t *etcd_zone;         /* their zones (index into zones, KS_NONE) */
+    ka_str *etcd_zone_name;
     /* failure scenarios */
     uint32_t *wl_before;         /* per workload: pods running after placement */
     ks_scenario *scen;
