@@ -92,7 +92,7 @@ void ka_rule_net001(ka_ctx *ctx, const ka_object *o)
     else
         ka_report(ctx, o, at, NULL,
                   "egress is unrestricted: the NetworkPolicies selecting the pods (%s) isolate "
-                  "ingress only (policyTypes without Egress, or unset with no egress rule)",
+                  "ingress only (policyTypes without Egress, or unset or empty with no egress rule)",
                   ka_buf_cstr(&names));
     ka_buf_free(&names);
 }
