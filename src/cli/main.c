@@ -43,7 +43,7 @@ static void usage(FILE *f)
     fprintf(f, "  %-10s %s\n", "version", "print the version");
     fprintf(f, "\nRun 'kubearch COMMAND --help' for the options of a command.\n"
                "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input errors.\n"
-               "Documentation: docs/ (kubearch.md, check.md, rules.md, configuration.md).\n");
+               "Documentation: docs/ (kubearch.md and one page per command).\n");
 }
 
 int main(int argc, char **argv)
