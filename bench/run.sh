@@ -196,12 +196,12 @@ if [ "${BENCH_INSTR:-0}" = 1 ]; then
             "$BENCH_DIR/gen_workloads" "$small" "$small_n" || die "cannot generate $small"
         fi
         instr() {
-            valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+            NO_COLOR=1 valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
                 sed -n 's/.*Collected : \([0-9]*\).*/\1/p' | tail -n 1
         }
         ip=$(instr "$BENCH_DIR/yaml_parse" "$small")
         ij=$(instr "$KUBEARCH" check -o json "$small")
-        it=$(instr env NO_COLOR=1 "$KUBEARCH" check "$small")
+        it=$(instr "$KUBEARCH" check "$small")
         echo "== instructions (callgrind) on $small ($small_n Deployments + Services)"
         printf '  %-28s %14s %9s\n' "" "instructions" "vs parse"
         printf '  %-28s %14s %9s\n' "libyaml bare event parse" "$ip" "1.00"

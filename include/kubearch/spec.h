@@ -73,6 +73,9 @@ typedef enum ka_binding { KA_BINDING_WAIT = 0, KA_BINDING_IMMEDIATE } ka_binding
 typedef enum ka_provisioning { KA_PROVISION_CLUSTER_API = 0, KA_PROVISION_NONE } ka_provisioning;
 typedef enum ka_fleet { KA_FLEET_NONE = 0, KA_FLEET_KARMADA, KA_FLEET_ARGOCD, KA_FLEET_FLUX } ka_fleet;
 typedef enum ka_spread { KA_SPREAD_ZONE = 0, KA_SPREAD_HOST } ka_spread;
+typedef enum ka_log_backend {
+    KA_LOG_LOKI = 0, KA_LOG_ELASTICSEARCH, KA_LOG_OPENTELEMETRY, KA_LOG_FORWARD,
+} ka_log_backend;
 
 /* Spec spelling of each enum value ("cluster-per-environment", "aws", ...). */
 const char *ka_pattern_name(ka_pattern v);
@@ -95,6 +98,7 @@ const char *ka_binding_name(ka_binding v);              /* "WaitForFirstConsumer
 const char *ka_provisioning_name(ka_provisioning v);
 const char *ka_fleet_name(ka_fleet v);
 const char *ka_spread_name(ka_spread v);
+const char *ka_log_backend_name(ka_log_backend v);     /* "loki", "elasticsearch", ... */
 
 /* ---- building blocks ------------------------------------------------------ */
 typedef struct ka_spec_label {
@@ -276,6 +280,30 @@ typedef struct ka_spec_monitoring {
     uint32_t metrics_port;               /* the port workloads expose metrics on, default 9090 */
 } ka_spec_monitoring;
 
+/* The log collector of every cluster (a Fluent Bit DaemonSet) and where it
+ * ships container logs and, on kubeadm control planes, the API server's
+ * audit log. */
+#define KA_LOG_DEFAULT_IMAGE "cr.fluentbit.io/fluent/fluent-bit:4.2.0"
+
+typedef struct ka_spec_logging {
+    bool enabled;                        /* default: monitoring enabled or a host given */
+    const char *ns;                      /* default "logging" */
+    const char *image;                   /* pinned; default KA_LOG_DEFAULT_IMAGE */
+    ka_log_backend backend;              /* Fluent Bit output; default loki */
+    const char *host;                    /* default "loki.<monitoring ns>.svc.cluster.local"
+                                            with monitoring, else "" (none) */
+    uint32_t port;                       /* default 3100 (loki), 9200 (elasticsearch),
+                                            4318 (opentelemetry), 24224 (forward) */
+    bool tls;                            /* default: false in the cluster, true outside */
+    const char *backend_ns;              /* the namespace of an in-cluster host
+                                            (<service>.<namespace>.svc[.cluster.local]),
+                                            the monitoring namespace; NULL when the
+                                            backend is outside */
+    size_t ncidrs;
+    const char **cidrs;                  /* outside: the addresses the collector may send
+                                            to (an IPv4 host defaults to <host>/32) */
+} ka_spec_logging;
+
 /* ---- workloads ----------------------------------------------------------------------- */
 typedef struct ka_spec_workload {
     ka_spec_pos pos;
@@ -324,6 +352,7 @@ typedef struct ka_spec {
     ka_spec_storage storage;
     ka_spec_multicluster multicluster;
     ka_spec_monitoring monitoring;
+    ka_spec_logging logging;
     size_t nworkloads;
     ka_spec_workload *workloads;
     size_t nclusters;

@@ -532,6 +532,7 @@ int ka_check_run(const ka_objset *s, const ka_check_opts *o, ka_results *r, char
     ka_selindex_free(ctx.ix_service);
     ka_selindex_free(ctx.ix_pdb);
     ka_selindex_free(ctx.ix_netpol);
+    ka_netcache_free(ctx.netcache);
 
     /* file order for sorting: the set's file list is input order */
     for (size_t i = 0; i < r->n; i++) {

@@ -27,6 +27,19 @@ static void row(ka_buf *b, const char *a, const char *c)
     ka_buf_printf(b, "| %s | %s |\n", a, c);
 }
 
+/* Whose API server audit log the tree configures: kubeadm control planes
+ * (KubeadmControlPlane, audit policy file and log on the nodes) and EKS
+ * (control-plane audit logs to CloudWatch). */
+static void audit_by(const ka_spec *s, bool *kubeadm, bool *eks)
+{
+    *kubeadm = *eks = false;
+    for (size_t i = 0; s->multicluster.provisioning == KA_PROVISION_CLUSTER_API &&
+                       i < s->nclusters; i++) {
+        *kubeadm |= s->clusters[i].region->management == KA_MGMT_SELF_MANAGED;
+        *eks |= s->clusters[i].region->management == KA_MGMT_MANAGED;
+    }
+}
+
 static void overview(gctx *g, ka_buf *b)
 {
     const ka_spec *s = g->s;
@@ -134,6 +147,19 @@ static void decisions(gctx *g, ka_buf *b)
                    "workloads by hand: Deployments reach the cluster through the delivery "
                    "pipeline (GitOps), the only way to run a pod as another ServiceAccount is "
                    "closed.\n");
+    bool kubeadm, eks;
+    audit_by(s, &kubeadm, &eks);
+    if (s->logging.enabled)
+        ka_buf_printf(b, "- **Logging: a Fluent Bit DaemonSet on every node** (namespace `%s`, "
+                         "%s nodes included) ships container logs%s to "
+                         "%s at `%s:%u`%s. It reads `/var/log` read-only and runs as root with "
+                         "every capability dropped (the log files are root's), on a read-only "
+                         "root filesystem under RuntimeDefault seccomp; its kubernetes filter "
+                         "reads pods and namespaces (get, list, watch) for metadata.\n",
+                      s->logging.ns, self ? "control-plane and system" : "system",
+                      kubeadm ? " and, from kubeadm control planes, the API server audit log" : "",
+                      ka_log_backend_name(s->logging.backend), s->logging.host, s->logging.port,
+                      s->logging.tls ? " over TLS" : "");
     ka_buf_adds(b, "- **Priority classes** follow the QoS tiers; lower tiers cannot use higher "
                    "classes (a ResourceQuota scoped to PriorityClass allows them zero pods), and "
                    "pods that name no class get the lowest, non-preempting one.\n\n");
@@ -181,6 +207,21 @@ static void flows(gctx *g, ka_buf *b)
     if (s->monitoring.enabled)
         ka_buf_printf(b, "| namespace %s (Prometheus) | every workload | %u/TCP |\n",
                       s->monitoring.ns, s->monitoring.metrics_port);
+    if (s->logging.enabled) {
+        const ka_spec_logging *lg = &s->logging;
+        ka_buf_printf(b, "| Fluent Bit (namespace %s) | log backend: ", lg->ns);
+        if (lg->backend_ns) {
+            ka_buf_printf(b, "namespace %s", lg->backend_ns);
+        } else {
+            for (size_t i = 0; i < lg->ncidrs; i++)
+                ka_buf_printf(b, "%s%s", i ? ", " : "", lg->cidrs[i]);
+        }
+        ka_buf_printf(b, " | %u/TCP |\n| Fluent Bit (namespace %s) | the API server | 443/TCP, "
+                         "6443/TCP |\n", lg->port, lg->ns);
+        if (s->monitoring.enabled)
+            ka_buf_printf(b, "| namespace %s (Prometheus) | Fluent Bit | 2020/TCP |\n",
+                          s->monitoring.ns);
+    }
     ka_buf_adds(b, "\n| Environment | Namespace | Pod Security (enforce) | QoS tier | Teams |\n"
                    "|---|---|---|---|---|\n");
     for (size_t i = 0; i < s->nenvs; i++) {
@@ -223,11 +264,27 @@ static void checklist(gctx *g, ka_buf *b)
                                           ? "done: PodMonitors and alert rules (install the "
                                             "Prometheus Operator)"
                                           : "to do: monitoring is disabled in the spec");
-    row(b, "Logging and audit trail", capi ? "partial: API server audit logging (policy, "
-                                             "rotation) or the provider's control-plane logs; add "
-                                             "a log collector shipping node and audit logs"
-                                           : "to do: enable API server audit logging and a log "
-                                             "collector");
+    bool kubeadm, eks;
+    audit_by(s, &kubeadm, &eks);
+    const char *audit = kubeadm && eks ? "API server audit logging (KubeadmControlPlane: policy, "
+                                         "rotation; EKS: control-plane audit logs to CloudWatch)"
+                        : kubeadm ? "API server audit logging (KubeadmControlPlane: policy, "
+                                    "rotation)"
+                        : eks ? "EKS control-plane audit logs to CloudWatch"
+                              : NULL;
+    if (s->logging.enabled)
+        ka_buf_printf(b, "| Logging and audit trail | %s: %s%sa Fluent Bit DaemonSet on every node "
+                         "shipping container logs%s |\n",
+                      audit ? "done" : "partial", audit ? audit : "", audit ? "; " : "",
+                      kubeadm ? " and the audit log"
+                      : audit ? ""
+                              : "; enable API server audit logging where the control plane is "
+                                "built");
+    else
+        row(b, "Logging and audit trail",
+            audit ? y_strf(&g->yb, "partial: %s; logging is disabled in the spec: add a log "
+                                   "collector shipping node and audit logs", audit)->s
+                  : "to do: enable API server audit logging and a log collector");
     row(b, "Backup and disaster recovery",
         s->storage.backup ? (s->pattern == KA_PATTERN_MULTI_REGION
                                  ? "done: Velero schedule and a DR region"
@@ -266,6 +323,11 @@ static void prerequisites(gctx *g, ka_buf *b)
     if (s->monitoring.enabled)
         ka_buf_printf(b, "- The Prometheus Operator and kube-state-metrics in `%s`, selecting "
                          "PodMonitors of every namespace.\n", s->monitoring.ns);
+    if (s->logging.enabled)
+        ka_buf_printf(b, "- The log backend (%s) at `%s:%u`%s. Nodes keep container logs in "
+                         "`/var/log/pods` (containerd, CRI-O).\n",
+                      ka_log_backend_name(s->logging.backend), s->logging.host, s->logging.port,
+                      s->logging.backend_ns ? ", in the cluster" : "");
     if (s->storage.backup)
         ka_buf_adds(b, "- Velero in `velero` with a default backup storage location.\n");
     if (s->multicluster.fleet == KA_FLEET_KARMADA)
@@ -274,8 +336,28 @@ static void prerequisites(gctx *g, ka_buf *b)
                    "the management cluster.\n- `clusters/<cluster>/`: everything that runs in one "
                    "cluster (`kubectl apply -k`). Each directory has a kustomization.yaml.\n"
                    "- `fleet/`: Karmada policies for the Karmada control plane.\n\n"
-                   "Verify with `kubearch check --enable-all` on each of these directories: "
-                   "zero findings.\n");
+                   "Verify with `kubearch check --enable-all --disable CLU-009` on each of "
+                   "these directories: zero findings. CLU-009 (logging and audit trail) scores a "
+                   "whole cluster: its API server audit policy together with a log collector.");
+    bool kubeadm, eks;
+    audit_by(s, &kubeadm, &eks);
+    if (s->multicluster.provisioning == KA_PROVISION_CLUSTER_API)
+        ka_buf_adds(b, " A cluster's audit configuration is part of its control plane "
+                       "(`management/<cluster>/`, applied to the management cluster) and its log "
+                       "collector runs in it (`clusters/<cluster>/`): check the two together with "
+                       "`kubearch check --rules CLU-009 management/<cluster> clusters/<cluster>`.");
+    if (!s->logging.enabled)
+        ka_buf_adds(b, " Logging is disabled in the spec: without a log collector CLU-009 cannot "
+                       "pass.");
+    else if (kubeadm)
+        ka_buf_adds(b, " It passes for the kubeadm control planes.");
+    if (s->logging.enabled && eks)
+        ka_buf_adds(b, " For EKS clusters it reports partial: it does not read the "
+                       "AWSManagedControlPlane's control-plane logging (audit: true).");
+    if (s->logging.enabled && s->multicluster.provisioning != KA_PROVISION_CLUSTER_API)
+        ka_buf_adds(b, " The control planes are built outside this tree (provisioning: none), "
+                       "so no audit policy is in it and CLU-009 reports partial.");
+    ka_buf_adds(b, "\n");
 }
 
 void ka__gen_architecture(gctx *g)

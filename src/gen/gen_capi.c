@@ -93,7 +93,7 @@ static ynode *aws_network(capi *x, ynode *parent)
         y_putstr(b, s, "id", y_strf(b, "%s-public-%s", x->c->name, r->zones[i])->s);
         y_putbool(b, s, "isPublic", true);
     }
-    y_putstr(b, y_putmap(b, net, "vpc"), "cidrBlock", "10.0.0.0/16");
+    y_putstr(b, y_putmap(b, net, "vpc"), "cidrBlock", G_NODE_NETWORK);
     return net;
 }
 
@@ -132,7 +132,7 @@ static ynode *infra_cluster(capi *x)
     y_putstr(b, s, "name", "node-subnet");
     y_putstr(b, s, "role", "node");
     ynode *vnet = y_putmap(b, net, "vnet");
-    y_addstr(b, y_putseq(b, vnet, "cidrBlocks"), "10.0.0.0/16");
+    y_addstr(b, y_putseq(b, vnet, "cidrBlocks"), G_NODE_NETWORK);
     y_putstr(b, vnet, "name", y_strf(b, "%s-vnet", x->c->name)->s);
     y_putstr(b, spec, "resourceGroup", x->c->name);
     return o;

@@ -43,6 +43,7 @@ void ka__gen_netpol(gctx *g, const ka_spec_cluster *c, const ka_spec_env *e,
 void ka__gen_workloads(gctx *g, const ka_spec_cluster *c, const ka_spec_env *e,
                        const char *dir);                      /* gen_workload.c */
 void ka__gen_platform(gctx *g, const ka_spec_cluster *c);     /* gen_platform.c */
+void ka__gen_logging(gctx *g, const ka_spec_cluster *c);      /* gen_logging.c */
 void ka__gen_ingress(gctx *g, const ka_spec_cluster *c);      /* gen_ingress.c */
 void ka__gen_capi(gctx *g);                                   /* gen_capi.c */
 void ka__gen_fleet(gctx *g);                                  /* gen_fleet.c */
@@ -61,5 +62,9 @@ const char *g_priority_class(ka_qos_tier q);
 const char *g_capi_ns(gctx *g);
 
 #define KA_MANAGED_BY "kubearch"
+
+/* The machine network of the Cluster API clusters kubearch writes (AWS VPC,
+ * Azure VNet): nodes and the API server endpoints are in it. */
+#define G_NODE_NETWORK "10.0.0.0/16"
 
 #endif

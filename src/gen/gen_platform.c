@@ -2,7 +2,8 @@
  * gen_platform.c - cluster-wide platform objects of a cluster: the
  * PriorityClasses of the QoS tiers, StorageClasses (CSI drivers only) and
  * their VolumeSnapshotClasses, the alerting rules of the monitoring hook,
- * the Velero backup Schedule and MetalLB address pools.
+ * the Velero backup Schedule and MetalLB address pools; the log collector
+ * is in gen_logging.c.
  */
 #include "gen_int.h"
 
@@ -29,7 +30,7 @@ static void priorities(gctx *g, const char *unit)
     ylist l = { 0 };
     yl_add(g, &l, priority(g, "platform-critical", 1000000000, false, "PreemptLowerPriority",
                            "Platform add-ons that every workload depends on (ingress, DNS "
-                           "integrations, monitoring)."));
+                           "integrations, monitoring, log collection)."));
     yl_add(g, &l, priority(g, g_priority_class(KA_QOS_HIGH), 100000, false, "PreemptLowerPriority",
                            "Workloads of high-QoS environments (production)."));
     yl_add(g, &l, priority(g, g_priority_class(KA_QOS_MEDIUM), 10000, false, "PreemptLowerPriority",
@@ -392,4 +393,5 @@ void ka__gen_platform(gctx *g, const ka_spec_cluster *c)
     monitoring(g, c, unit);
     backup(g, c, unit);
     metallb(g, unit);
+    ka__gen_logging(g, c);
 }

@@ -418,7 +418,8 @@ static void check_envs(ka_sr *r, ka_spec *s)
         if (e->ns && (in_list(reserved_ns, sizeof reserved_ns / sizeof *reserved_ns, e->ns) ||
                       strncmp(e->ns, "kube-", 5) == 0 ||
                       strcmp(e->ns, s->net.ingress_ns) == 0 ||
-                      (s->monitoring.enabled && strcmp(e->ns, s->monitoring.ns) == 0)))
+                      (s->monitoring.enabled && strcmp(e->ns, s->monitoring.ns) == 0) ||
+                      (s->logging.enabled && strcmp(e->ns, s->logging.ns) == 0)))
             ka__sr_err(r, &pat, "environments[%zu]: namespace \"%s\" is reserved for the system or "
                                 "a platform add-on; choose another namespace", i, e->ns);
         const ka_spec_quota *q = &e->quota;
@@ -1030,6 +1031,53 @@ static void check_workloads(ka_sr *r, ka_spec *s)
     }
 }
 
+/* ---- logging ------------------------------------------------------------------------------ */
+
+static void check_logging(ka_sr *r, ka_spec *s, const ka_node *root)
+{
+    const ka_spec_logging *lg = &s->logging;
+    if (!lg->enabled)
+        return;
+    const ka_node *lv = ka_get(ka_get(root, "spec"), "logging");
+    const ka_node *be = ka_get(lv, "backend");
+    const ka_node *nsat = ka_get(lv, "namespace") ? ka_get(lv, "namespace") : lv;
+    if (in_list(reserved_ns, sizeof reserved_ns / sizeof *reserved_ns, lg->ns) ||
+        strncmp(lg->ns, "kube-", 5) == 0 || strcmp(lg->ns, s->net.ingress_ns) == 0 ||
+        (s->monitoring.enabled && strcmp(lg->ns, s->monitoring.ns) == 0))
+        ka__sr_err(r, nsat, "logging.namespace: \"%s\" is reserved for the system or another "
+                            "add-on; the log collector gets a namespace of its own", lg->ns);
+    const char *why;
+    if (!image_ok(lg->image, &why))
+        ka__sr_err(r, ka_get(lv, "image"), "logging.image: \"%s\" %s", lg->image, why);
+    const ka_node *hat = ka_get(be, "host") ? ka_get(be, "host") : be ? be : lv;
+    if (!ka_get(be, "host") && !*lg->host) {
+        ka__sr_err(r, hat, "logging.backend.host: required: monitoring is disabled, so there is no "
+                           "default backend (Loki in the monitoring namespace)");
+    } else if (lg->backend_ns) {
+        if (lg->ncidrs)
+            ka__sr_err(r, ka_get(be, "cidrs"), "logging.backend.cidrs: the backend is a Service "
+                                               "of namespace \"%s\", which the policy names; "
+                                               "cidrs are for backends outside the cluster",
+                       lg->backend_ns);
+        /* the collector's egress policy names the backend's namespace: one
+         * the tree puts objects in, so that it is known (NET-004) */
+        if (!s->monitoring.enabled)
+            ka__sr_err(r, hat, "logging.backend.host: an in-cluster backend runs in the monitoring "
+                               "namespace, and monitoring is disabled; enable it, or name a "
+                               "backend outside the cluster with its cidrs");
+        else if (strcmp(lg->backend_ns, s->monitoring.ns) != 0)
+            ka__sr_err(r, hat, "logging.backend.host: an in-cluster backend runs in the monitoring "
+                               "namespace \"%s\" (beside Prometheus), not in \"%s\"; or name a "
+                               "backend outside the cluster with its cidrs",
+                       s->monitoring.ns, lg->backend_ns);
+    } else if (!lg->ncidrs && *lg->host) {
+        ka__sr_err(r, hat, "logging.backend.cidrs: the backend \"%s\" is outside the cluster and "
+                           "NetworkPolicies name addresses, not host names: list the CIDRs it "
+                           "resolves to (0.0.0.0/0 allows port %u to any address)",
+                   lg->host, lg->port);
+    }
+}
+
 void ka__spec_check(ka_sr *r, ka_spec *s, const ka_node *root)
 {
     check_regions(r, s, root);
@@ -1041,4 +1089,5 @@ void ka__spec_check(ka_sr *r, ka_spec *s, const ka_node *root)
     check_multicluster(r, s, root);
     derive_clusters(r, s, root);
     check_workloads(r, s);
+    check_logging(r, s, root);
 }

@@ -14,7 +14,7 @@ typedef enum ka_spec_enum {
     KA_E_PATTERN, KA_E_PROVIDER, KA_E_MANAGEMENT, KA_E_ROLE, KA_E_ETCD, KA_E_SECURITY,
     KA_E_QOS, KA_E_ACCESS, KA_E_POOL_CLASS, KA_E_EFFECT, KA_E_CNI, KA_E_MESH,
     KA_E_INGRESS_API, KA_E_LB, KA_E_STORAGE_TYPE, KA_E_RECLAIM, KA_E_BINDING,
-    KA_E_PROVISIONING, KA_E_FLEET, KA_E_SPREAD,
+    KA_E_PROVISIONING, KA_E_FLEET, KA_E_SPREAD, KA_E_LOG_BACKEND,
 } ka_spec_enum;
 
 /* NULL-terminated spellings of an enumeration, in value order. */

@@ -35,6 +35,7 @@ NAMES(ka_binding_name, ka_binding, "WaitForFirstConsumer", "Immediate")
 NAMES(ka_provisioning_name, ka_provisioning, "cluster-api", "none")
 NAMES(ka_fleet_name, ka_fleet, "none", "karmada", "argocd", "flux")
 NAMES(ka_spread_name, ka_spread, "zone", "host")
+NAMES(ka_log_backend_name, ka_log_backend, "loki", "elasticsearch", "opentelemetry", "forward")
 
 const char *const *ka__spec_names(ka_spec_enum e)
 {
@@ -59,6 +60,7 @@ const char *const *ka__spec_names(ka_spec_enum e)
     case KA_E_PROVISIONING: return ka_provisioning_name_tab;
     case KA_E_FLEET: return ka_fleet_name_tab;
     case KA_E_SPREAD: return ka_spread_name_tab;
+    case KA_E_LOG_BACKEND: return ka_log_backend_name_tab;
     }
     return NULL;
 }

@@ -271,7 +271,7 @@ static const char *const meta_fields[] = { "name", "labels", "annotations", NULL
 static const char *const spec_fields[] = {
     "pattern", "provider", "management", "kubernetesVersion", "regions", "controlPlane",
     "environments", "nodePools", "networking", "storage", "multiCluster", "monitoring",
-    "workloads", NULL,
+    "logging", "workloads", NULL,
 };
 
 static void read_version(ka_sr *r, ka_spec *s, const ka_node *m)

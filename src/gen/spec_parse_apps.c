@@ -1,9 +1,10 @@
 /*
  * spec_parse_apps.c - reads the application-facing sections of the spec:
  * environments (quotas, limits, teams), networking (tiers and flows),
- * storage, multi-cluster, monitoring and workloads. Defaults that depend on
- * other sections (an environment's quota from its QoS tier, the default
- * storage class, the fleet of a multi-cluster pattern) are set here too.
+ * storage, multi-cluster, monitoring, logging and workloads. Defaults that
+ * depend on other sections (an environment's quota from its QoS tier, the
+ * default storage class, the fleet of a multi-cluster pattern, the log
+ * backend beside Prometheus) are set here too.
  */
 #include "spec_parse.h"
 
@@ -478,6 +479,132 @@ static void read_monitoring(ka_sr *r, ka_spec *s, const ka_node *m)
     mo->metrics_port = ka__sr_uint(r, v, "metricsPort", "monitoring", 9090, 1, 65535);
 }
 
+/* ---- logging ---------------------------------------------------------------------------- */
+
+static const char *const log_fields[] = { "enabled", "namespace", "image", "backend", NULL };
+static const char *const log_backend_fields[] = { "type", "host", "port", "tls", "cidrs", NULL };
+
+/* a.b.c.d (with_len false) or a.b.c.d/n (with_len true), nothing else */
+static bool ipv4_text(const char *t, bool with_len)
+{
+    unsigned a, b, c, d, len = 0;
+    int used = 0;
+    int n = with_len ? sscanf(t, "%u.%u.%u.%u/%u%n", &a, &b, &c, &d, &len, &used)
+                     : sscanf(t, "%u.%u.%u.%u%n", &a, &b, &c, &d, &used);
+    return n == (with_len ? 5 : 4) && !t[used] && a < 256 && b < 256 && c < 256 && d < 256 &&
+           len <= 32 && strspn(t, "0123456789./") == strlen(t);
+}
+
+/* A DNS name: dot-separated DNS-1123 labels, at most 253 characters. */
+static bool dns_name(const char *t)
+{
+    size_t n = strlen(t);
+    if (!n || n > 253)
+        return false;
+    const char *p = t;
+    while (*p) {
+        size_t l = strcspn(p, ".");
+        if (!ka_dns1123_label((ka_str){ p, l }))
+            return false;
+        p += l;
+        if (*p == '.' && !*++p)
+            return false; /* trailing dot */
+    }
+    return true;
+}
+
+/* The namespace of an in-cluster Service host <service>.<namespace>.svc or
+ * <service>.<namespace>.svc.cluster.local (arena copy), NULL for other hosts.
+ * *bad is set for a host that ends in .svc but is not of that form. */
+static const char *service_ns(ka_sr *r, const char *host, bool *bad)
+{
+    static const char *const tails[] = { ".svc.cluster.local", ".svc" };
+    size_t n = strlen(host);
+    *bad = false;
+    for (size_t i = 0; i < 2; i++) {
+        size_t tl = strlen(tails[i]);
+        if (n <= tl || strcmp(host + n - tl, tails[i]) != 0)
+            continue;
+        const char *dot = memchr(host, '.', n - tl);
+        if (!dot || memchr(dot + 1, '.', (size_t)(host + n - tl - dot - 1))) {
+            *bad = true;
+            return NULL;
+        }
+        return ka_arena_strndup(r->a, dot + 1, (size_t)(host + n - tl - dot - 1));
+    }
+    return NULL;
+}
+
+static void read_logging(ka_sr *r, ka_spec *s, const ka_node *m)
+{
+    static const uint32_t default_port[] = {
+        [KA_LOG_LOKI] = 3100, [KA_LOG_ELASTICSEARCH] = 9200, [KA_LOG_OPENTELEMETRY] = 4318,
+        [KA_LOG_FORWARD] = 24224,
+    };
+    ka_spec_logging *lg = &s->logging;
+    const ka_node *v = ka__sr_val(m, "logging");
+    if (v)
+        ka__sr_map(r, v, "logging", log_fields);
+    lg->ns = ka__sr_label(r, v, "namespace", "logging", "logging");
+    lg->image = ka__sr_str(r, v, "image", "logging", KA_LOG_DEFAULT_IMAGE);
+    const ka_node *be = ka__sr_val(v, "backend");
+    if (be)
+        ka__sr_map(r, be, "logging.backend", log_backend_fields);
+    lg->backend = (ka_log_backend)ka__sr_enum(r, be, "type", "logging.backend", KA_E_LOG_BACKEND,
+                                              KA_LOG_LOKI);
+    /* the default backend is Loki beside Prometheus; without monitoring
+     * there is none, and no collector unless a backend is named */
+    const char *def_host = "";
+    if (s->monitoring.enabled) {
+        char h[128];
+        snprintf(h, sizeof h, "loki.%s.svc.cluster.local", s->monitoring.ns);
+        def_host = ka_arena_strndup(r->a, h, strlen(h));
+    }
+    lg->host = ka__sr_str(r, be, "host", "logging.backend", def_host);
+    lg->enabled = ka__sr_bool(r, v, "enabled", "logging",
+                              s->monitoring.enabled || ka__sr_val(be, "host") != NULL);
+    lg->port = ka__sr_uint(r, be, "port", "logging.backend", default_port[lg->backend], 1, 65535);
+    /* an empty host (none given, no default) is reported by spec_check.c
+     * when logging is enabled; a bad one here, and then treated as empty */
+    bool ip = ipv4_text(lg->host, false), bad = false;
+    if (*lg->host && !ip) {
+        if (!dns_name(lg->host)) {
+            ka__sr_err(r, ka_get(be, "host"), "logging.backend.host: \"%s\" is not a host name "
+                                              "or an IPv4 address", lg->host);
+            bad = true;
+        } else {
+            lg->backend_ns = service_ns(r, lg->host, &bad);
+            if (bad)
+                ka__sr_err(r, ka_get(be, "host"), "logging.backend.host: \"%s\": an in-cluster "
+                                                  "backend is <service>.<namespace>.svc (or "
+                                                  ".svc.cluster.local)", lg->host);
+        }
+    }
+    if (bad)
+        lg->host = "";
+    lg->tls = ka__sr_bool(r, be, "tls", "logging.backend", lg->backend_ns == NULL);
+    const ka_node *cidrs = ka__sr_seq(r, be, "cidrs", "logging.backend");
+    if (cidrs && cidrs->n) {
+        lg->cidrs = ka_arena_zalloc(r->a, cidrs->n * sizeof *lg->cidrs);
+        for (uint32_t i = 0; i < cidrs->n; i++) {
+            const ka_node *c = KA_SEQ_ITEM(cidrs, i);
+            char ci[256];
+            IDX(ci, "logging.backend.cidrs", i);
+            if (!ka_is_scalar(c) || ka_is_null(c) || !ipv4_text(ka_cstr(c), true)) {
+                ka__sr_err(r, c, "%s: expected an IPv4 CIDR (a.b.c.d/n)", ci);
+                continue;
+            }
+            lg->cidrs[lg->ncidrs++] = ka_arena_strndup(r->a, c->u.s, c->n);
+        }
+    } else if (ip) {
+        /* an address: that one host */
+        lg->cidrs = ka_arena_zalloc(r->a, sizeof *lg->cidrs);
+        char one[32];
+        snprintf(one, sizeof one, "%s/32", lg->host);
+        lg->cidrs[lg->ncidrs++] = ka_arena_strndup(r->a, one, strlen(one));
+    }
+}
+
 /* ---- workloads ------------------------------------------------------------------------ */
 
 static const char *const wl_fields[] = {
@@ -529,5 +656,6 @@ void ka__spec_parse_apps(ka_sr *r, ka_spec *s, const ka_node *m)
     read_storage(r, s, m);
     read_multicluster(r, s, m);
     read_monitoring(r, s, m);
+    read_logging(r, s, m);
     read_workloads(r, s, m);
 }

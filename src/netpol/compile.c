@@ -84,6 +84,37 @@ static bool present(const ka_node *n)
     return n && !ka_is_null(n);
 }
 
+/* base.field or base.field[idx] (idx >= 0) into out, as snprintf would
+ * (truncated, always terminated): paths are built for every rule, peer and
+ * port, and only read when something is wrong, so they must be cheap. */
+static void jpath(char *out, size_t n, const char *base, const char *field, long idx)
+{
+    size_t k = 0;
+    for (const char *p = base; *p && k + 1 < n; p++)
+        out[k++] = *p;
+    if (k + 1 < n)
+        out[k++] = '.';
+    for (const char *p = field; *p && k + 1 < n; p++)
+        out[k++] = *p;
+    if (idx >= 0) {
+        char digits[24];
+        size_t nd = 0;
+        unsigned long v = (unsigned long)idx;
+        do {
+            digits[nd++] = (char)('0' + v % 10);
+            v /= 10;
+        } while (v);
+        if (k + 1 < n)
+            out[k++] = '[';
+        while (nd && k + 1 < n)
+            out[k++] = digits[--nd];
+        if (k + 1 < n)
+            out[k++] = ']';
+    }
+    if (n)
+        out[k] = '\0';
+}
+
 /* A LabelSelector field; absent/null gives `absent_sel` (empty or nothing). */
 static void selector(cctx *c, const ka_node *n, const char *path, bool absent_all, ka_selector *out)
 {
@@ -293,12 +324,12 @@ static void np_peer_entry(cctx *c, const ka_node *pn, const char *path, np_peer 
      * alone: pods of the policy's own namespace; both in one peer: AND */
     out->ns_mode = present(ns) ? NP_NS_SEL : NP_NS_OWN;
     if (present(ns)) {
-        snprintf(sub, sizeof sub, "%s.namespaceSelector", path);
+        jpath(sub, sizeof sub, path, "namespaceSelector", -1);
         selector(c, ns, sub, true, &out->nssel);
     }
     out->has_podsel = present(ps);
     if (present(ps)) {
-        snprintf(sub, sizeof sub, "%s.podSelector", path);
+        jpath(sub, sizeof sub, path, "podSelector", -1);
         selector(c, ps, sub, true, &out->podsel);
     }
 }
@@ -318,7 +349,7 @@ static void np_rules(cctx *c, const ka_node *list, const char *dirname, const ch
         const ka_node *rn = KA_SEQ_ITEM(list, i);
         np_rule *r = &p->rules[dir][i];
         char path[128];
-        snprintf(path, sizeof path, "spec.%s[%u]", dirname, i);
+        jpath(path, sizeof path, "spec", dirname, (long)i);
         r->index = (int)i;
         r->action = NP_ALLOW;
         r->node = rn;
@@ -337,7 +368,7 @@ static void np_rules(cctx *c, const ka_node *list, const char *dirname, const ch
             r->peers = ka_arena_zalloc(c->net->arena, peers->n * sizeof(np_peer));
             for (uint32_t j = 0; j < peers->n; j++) {
                 char pp[160];
-                snprintf(pp, sizeof pp, "%s.%s[%u]", path, peerkey, j);
+                jpath(pp, sizeof pp, path, peerkey, (long)j);
                 np_peer_entry(c, KA_SEQ_ITEM(peers, j), pp, &r->peers[j]);
             }
         }
@@ -350,7 +381,7 @@ static void np_rules(cctx *c, const ka_node *list, const char *dirname, const ch
             r->ports = ka_arena_zalloc(c->net->arena, ports->n * sizeof(np_port));
             for (uint32_t j = 0; j < ports->n; j++) {
                 char pp[160];
-                snprintf(pp, sizeof pp, "%s.ports[%u]", path, j);
+                jpath(pp, sizeof pp, path, "ports", (long)j);
                 np_port_entry(c, KA_SEQ_ITEM(ports, j), pp, &r->ports[j]);
             }
         }
@@ -410,7 +441,7 @@ static void anp_ports(cctx *c, const ka_node *ports, const char *path, np_rule *
         const ka_node *pn = KA_SEQ_ITEM(ports, j);
         np_port *pt = &r->ports[j];
         char pp[160];
-        snprintf(pp, sizeof pp, "%s.ports[%u]", path, j);
+        jpath(pp, sizeof pp, path, "ports", (long)j);
         pt->node = pn;
         const ka_node *num = ka_get(pn, "portNumber"), *nm = ka_get(pn, "namedPort"),
                       *rg = ka_get(pn, "portRange");
@@ -445,11 +476,11 @@ static void anp_pods(cctx *c, const ka_node *pods, const char *path, ka_selector
                      ka_selector *podsel)
 {
     char sub[300];
-    snprintf(sub, sizeof sub, "%s.namespaceSelector", path);
+    jpath(sub, sizeof sub, path, "namespaceSelector", -1);
     if (!present(ka_get(pods, "namespaceSelector")))
         bad(c, pods, "%s: Required value", sub);
     selector(c, ka_get(pods, "namespaceSelector"), sub, false, nssel);
-    snprintf(sub, sizeof sub, "%s.podSelector", path);
+    jpath(sub, sizeof sub, path, "podSelector", -1);
     if (!present(ka_get(pods, "podSelector")))
         bad(c, pods, "%s: Required value", sub);
     selector(c, ka_get(pods, "podSelector"), sub, false, podsel);
@@ -477,13 +508,13 @@ static void anp_peer(cctx *c, const ka_node *pn, const char *path, bool egress, 
     if (present(ns)) {
         out->kind = NP_PEER_SEL;
         out->ns_mode = NP_NS_SEL;
-        snprintf(sub, sizeof sub, "%s.namespaces", path);
+        jpath(sub, sizeof sub, path, "namespaces", -1);
         selector(c, ns, sub, false, &out->nssel);
     } else if (present(pods)) {
         out->kind = NP_PEER_SEL;
         out->ns_mode = NP_NS_SEL;
         out->has_podsel = true;
-        snprintf(sub, sizeof sub, "%s.pods", path);
+        jpath(sub, sizeof sub, path, "pods", -1);
         anp_pods(c, pods, sub, &out->nssel, &out->podsel);
     } else if (present(nets)) {
         /* networks are a list of CIDRs; each is its own unit, and the API says
@@ -519,7 +550,7 @@ static void anp_rules(cctx *c, const ka_node *list, const char *dirname, bool eg
         const ka_node *rn = KA_SEQ_ITEM(list, i);
         np_rule *r = &p->rules[dir][i];
         char path[128];
-        snprintf(path, sizeof path, "spec.%s[%u]", dirname, i);
+        jpath(path, sizeof path, "spec", dirname, (long)i);
         r->index = (int)i;
         r->node = rn;
         r->name = ka_node_str(ka_get(rn, "name"));
@@ -549,7 +580,7 @@ static void anp_rules(cctx *c, const ka_node *list, const char *dirname, bool eg
         bool cidr_peers = false;
         for (uint32_t j = 0; j < peers->n; j++) {
             char pp[160];
-            snprintf(pp, sizeof pp, "%s.%s[%u]", path, peerkey, j);
+            jpath(pp, sizeof pp, path, peerkey, (long)j);
             np_peer one;
             anp_peer(c, KA_SEQ_ITEM(peers, j), pp, egress, &one);
             if (one.kind == NP_PEER_CIDR) {
@@ -629,6 +660,11 @@ bool np_compile_one(ka_netpol *net, const ka_object *o, np_policy *out, ka_diags
     return compile_admin(&c, out, ka_str_eqc(o->kind, "BaselineAdminNetworkPolicy"));
 }
 
+const np_issues *np_policy_issues(const ka_netpol *net, const ka_object *o)
+{
+    return ka_hmap_get(&net->issues, (ka_str){ (const char *)&o, sizeof o });
+}
+
 static int cmp_policy(const void *a, const void *b)
 {
     const np_policy *x = a, *y = b;
@@ -672,7 +708,16 @@ void np_compile_all(ka_netpol *net, ka_diags *d)
             net->pol = ka_xrealloc(net->pol, net->cappol * sizeof *net->pol);
         }
         np_policy *p = &net->pol[net->npol];
-        if (!np_compile_one(net, o, p, d, NULL))
+        np_issues *iss = net->keep_issues ? ka_xcalloc(1, sizeof *iss) : NULL;
+        bool ok = np_compile_one(net, o, p, d, iss);
+        if (iss && iss->n) {
+            *ka_hmap_slot(&net->issues, (ka_str){ (const char *)&o, sizeof o }) = iss;
+            ka_ptrvec_push(&net->issue_lists, iss);
+        } else if (iss) {
+            np_issues_free(iss);
+            free(iss);
+        }
+        if (!ok)
             continue;
         if (p->tier == NP_TIER_NP)
             p->ns = np_ns_intern(net, o->ns);

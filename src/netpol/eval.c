@@ -59,9 +59,16 @@ static void step(ka_np_explain *ex, int dir, ka_np_stepkind kind, const np_polic
         ka_portset_copy(&s->ports, ports);
 }
 
-bool np_rule_matches(const np_rule *r, uint32_t peer_cls)
+bool np_rule_matches(const ka_netpol *net, const np_rule *r, uint32_t peer_cls)
 {
-    return r->all_peers || (r->match && np_bit(r->match, peer_cls));
+    if (r->all_peers)
+        return true;
+    if (r->match)
+        return np_bit(r->match, peer_cls);
+    for (size_t q = 0; q < r->npeers; q++)
+        if (r->peers[q].cset != NP_CSET_NONE && np_cset_has(&net->csets[r->peers[q].cset], peer_cls))
+            return true;
+    return false;
 }
 
 void np_resolve_ports(const ka_netpol *net, const np_rule *r, uint32_t dst_cls, ka_portset *out)
@@ -101,7 +108,7 @@ static void run_ordered_tier(const ka_netpol *net, const np_u32vec *pols, int di
         const np_policy *p = &net->pol[pols->v[i]];
         for (size_t k = 0; k < p->nrules[dir] && !ka_portset_empty(undec); k++) {
             const np_rule *r = &p->rules[dir][k];
-            if (!np_rule_matches(r, peer))
+            if (!np_rule_matches(net, r, peer))
                 continue;
             np_resolve_ports(net, r, dst, ports);
             ka_portset_intersect(ports, undec); /* earlier rules decided the rest */
@@ -150,7 +157,7 @@ void np_side(const ka_netpol *net, int dir, uint32_t self, uint32_t peer, ka_por
             const np_policy *p = &net->pol[c->pol[dir].v[i]];
             for (size_t k = 0; k < p->nrules[dir]; k++) {
                 const np_rule *r = &p->rules[dir][k];
-                if (!np_rule_matches(r, peer))
+                if (!np_rule_matches(net, r, peer))
                     continue;
                 np_resolve_ports(net, r, dst, ports);
                 ka_portset_intersect(ports, undec);

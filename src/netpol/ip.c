@@ -165,6 +165,11 @@ static np_addr mask(const np_addr *a, unsigned bits)
     return r;
 }
 
+np_addr np_addr_mask(const np_addr *a, unsigned bits)
+{
+    return mask(a, bits);
+}
+
 int np_cidr_parse(ka_str s, bool allow_bare, np_cidr *out, char *err, size_t errn)
 {
     const char *slash = memchr(s.p, '/', s.n);

@@ -326,26 +326,47 @@ ka_netpol *np_context_new(const ka_objset *s)
     net->arena = ka_arena_new();
     ka_hmap_init(&net->nsmap, net->arena);
     ka_hmap_init(&net->unitmap, net->arena);
+    ka_hmap_init(&net->issues, net->arena);
+    ka_hmap_init(&net->epnames, net->arena);
     return net;
 }
 
-ka_netpol *ka_netpol_build(const ka_objset *s, const ka_netpol_opts *o, ka_diags *d)
+ka_netpol *np_build_policies(const ka_objset *s, const ka_netpol_opts *o, ka_diags *d,
+                             bool keep_issues)
 {
     ka_netpol *net = np_context_new(s);
     if (o)
         net->opts = *o;
+    net->keep_issues = keep_issues;
     ka_objlist nsl = ka_objset_by_kind(s, "Namespace");
     for (size_t i = 0; i < nsl.n; i++)
         if (nsl.v[i]->group.n == 0)
             np_ns_intern(net, nsl.v[i]->name);
     np_compile_all(net, d);
+    return net;
+}
+
+ka_netpol *np_build(const ka_objset *s, const ka_netpol_opts *o, ka_diags *d, bool dense)
+{
+    ka_netpol *net = np_build_policies(s, o, d, false);
+    np_build_model(net, d, dense);
+    return net;
+}
+
+void np_build_model(ka_netpol *net, ka_diags *d, bool dense)
+{
+    net->dense = dense;
     build_endpoints(net);
     build_externals(net, d);
     ns_labels(net);
     np_build_classes(net);
     np_select(net);
     np_order(net);
-    return net;
+}
+
+ka_netpol *ka_netpol_build(const ka_objset *s, const ka_netpol_opts *o, ka_diags *d)
+{
+    return np_build(s, o, d, true);
 }
 
 void ka_netpol_free(ka_netpol *net)
@@ -366,6 +387,17 @@ void ka_netpol_free(ka_netpol *net)
             u32_free(&c->base[d]);
         }
     }
+    for (size_t i = 0; i < net->ncsets; i++)
+        u32_free(&net->csets[i].cls);
+    free(net->csets);
+    for (size_t i = 0; i < net->issue_lists.n; i++) {
+        np_issues *v = (np_issues *)net->issue_lists.v[i];
+        np_issues_free(v);
+        free(v);
+    }
+    ka_ptrvec_free(&net->issue_lists);
+    ka_hmap_free(&net->issues);
+    ka_hmap_free(&net->epnames);
     free(net->ns);
     free(net->eps);
     free(net->order);
@@ -392,10 +424,8 @@ const ka_np_endpoint *ka_netpol_endpoint(const ka_netpol *net, size_t i)
 
 long ka_netpol_find(const ka_netpol *net, const char *name)
 {
-    for (size_t i = 0; i < net->neps; i++)
-        if (strcmp(net->eps[net->order[i]].pub.name, name) == 0)
-            return (long)i;
-    return -1;
+    void *v = ka_hmap_get(&net->epnames, ka_str_c(name));
+    return v ? (long)((uintptr_t)v - 1) : -1;
 }
 
 size_t ka_netpol_nclasses(const ka_netpol *net)

@@ -35,6 +35,8 @@ int np_addr_parse(ka_str s, np_addr *out);
  * accepted only with allow_bare (it becomes a /32 or /128). */
 int np_cidr_parse(ka_str s, bool allow_bare, np_cidr *out, char *err, size_t errn);
 bool np_cidr_contains(const np_cidr *c, const np_addr *a);
+/* The first `bits` bits of the address (family-relative), the rest cleared. */
+np_addr np_addr_mask(const np_addr *a, unsigned bits);
 /* inner is inside outer and strictly smaller */
 bool np_cidr_strict_subset(const np_cidr *inner, const np_cidr *outer);
 void np_cidr_last(const np_cidr *c, np_addr *out);
@@ -75,8 +77,22 @@ typedef struct np_peer {
     bool has_podsel;        /* false: every pod of the namespaces */
     ka_selector nssel, podsel;
     uint32_t unit;          /* NP_PEER_CIDR: index into the units */
+    uint32_t cset;          /* classes it matches (np_select): index into the
+                               csets, NP_CSET_NONE when it matches nothing */
     const ka_node *node;
 } np_peer;
+
+#define NP_CSET_NONE UINT32_MAX
+
+/* The classes one peer matches, shared by every peer with the same meaning
+ * (same selectors, and the same namespace for a podSelector alone; the same
+ * ipBlock): thousands of policies repeat a handful of cross-namespace peers,
+ * and each distinct one is evaluated once. */
+typedef struct np_cset {
+    np_u32vec cls;          /* class indexes, ascending, unique */
+    uint64_t *bits;         /* the same as a bitset (words) when large, or NULL */
+} np_cset;
+bool np_cset_has(const np_cset *s, uint32_t cls);
 
 typedef struct np_rule {
     int index;              /* position in spec.ingress / spec.egress */
@@ -89,7 +105,9 @@ typedef struct np_rule {
     size_t nports;
     np_port *ports;
     const ka_node *node;
-    uint64_t *match;        /* classes the peers match (NULL when all_peers) */
+    uint64_t *match;        /* classes the peers match as a bitset (NULL when
+                               all_peers, or in a model built without bitsets:
+                               then the peers' csets answer) */
 } np_rule;
 
 typedef struct np_policy {
@@ -149,7 +167,8 @@ typedef struct np_class {
     np_u32vec admin[2];     /* ANPs whose subject selects it, in precedence order */
     np_u32vec base[2];      /* BANPs whose subject selects it */
     uint32_t rank;          /* output order */
-    uint64_t *sig;          /* unit matches (NULL when it has no address) */
+    size_t nsig;
+    uint32_t *sig;          /* units its addresses match, ascending (nsig of them) */
 } np_class;
 
 typedef struct np_ep {
@@ -162,6 +181,7 @@ typedef struct np_ep {
 struct ka_netpol {
     const ka_objset *set;
     ka_netpol_opts opts;
+    bool dense;             /* per-rule match bitsets (the matrix needs them) */
     ka_arena *arena;
     ka_hmap nsmap;          /* name -> index + 1 */
     size_t nns, capns;
@@ -169,6 +189,7 @@ struct ka_netpol {
     size_t neps, capeps;
     np_ep *eps;
     uint32_t *order;        /* sorted position -> eps index */
+    ka_hmap epnames;        /* endpoint name -> sorted position + 1 (the first) */
     uint32_t *corder;       /* sorted position -> classes index */
     size_t nmembers, capmembers;
     np_member *members;
@@ -181,6 +202,11 @@ struct ka_netpol {
     size_t npol, cappol;
     np_policy *pol;
     size_t npolicies_np, nadmin, nbase;
+    size_t ncsets, capcsets;
+    np_cset *csets;
+    bool keep_issues;       /* np_compile_all keeps each invalid policy's issues */
+    ka_hmap issues;         /* object pointer bytes -> np_issues* */
+    ka_ptrvec issue_lists;  /* those np_issues*, to free */
 };
 
 /* A validation error with its node (for the lint rule that reports them). */
@@ -197,6 +223,9 @@ void np_issues_free(np_issues *v);
 
 /* compile.c: every NP / ANP / BANP into net->pol (invalid ones reported and skipped) */
 void np_compile_all(ka_netpol *net, ka_diags *d);
+/* The validation issues of policy o (kept when net->keep_issues), or NULL
+ * when it is valid (or not a policy). */
+const np_issues *np_policy_issues(const ka_netpol *net, const ka_object *o);
 /* compile.c: one NP / ANP / BANP. Returns false when invalid; the reasons go
  * to d and / or issues (either may be NULL). */
 bool np_compile_one(ka_netpol *net, const ka_object *o, np_policy *out, ka_diags *d,
@@ -205,6 +234,15 @@ bool np_compile_one(ka_netpol *net, const ka_object *o, np_policy *out, ka_diags
 ka_netpol *np_context_new(const ka_objset *s);
 
 /* model.c */
+/* ka_netpol_build, with or without the per-rule match bitsets: without them
+ * the model stays linear in the input (what the lint rules use), with them
+ * it is what the matrix and the questions need. */
+ka_netpol *np_build(const ka_objset *s, const ka_netpol_opts *o, ka_diags *d, bool dense);
+/* The same in two steps: the namespaces and the compiled policies (keeping
+ * the issues of invalid ones with keep_issues), then the rest of the model. */
+ka_netpol *np_build_policies(const ka_objset *s, const ka_netpol_opts *o, ka_diags *d,
+                             bool keep_issues);
+void np_build_model(ka_netpol *net, ka_diags *d, bool dense);
 uint32_t np_ns_intern(ka_netpol *net, ka_str name);
 long np_ns_find(const ka_netpol *net, ka_str name);
 /* classes.c */
@@ -220,7 +258,7 @@ typedef struct np_scratch {
 void np_scratch_free(np_scratch *s);
 /* Ports of dst the named/numbered entries of a rule stand for (out replaced). */
 void np_resolve_ports(const ka_netpol *net, const np_rule *r, uint32_t dst_cls, ka_portset *out);
-bool np_rule_matches(const np_rule *r, uint32_t peer_cls);
+bool np_rule_matches(const ka_netpol *net, const np_rule *r, uint32_t peer_cls);
 /* One side of one connection at class level. dir NP_DIR_OUT: self is the
  * source and peer the destination; NP_DIR_IN: self the destination. */
 void np_side(const ka_netpol *net, int dir, uint32_t self, uint32_t peer, ka_portset *allowed,

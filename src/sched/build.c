@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define KS_MAX_REPLICAS 1000000
+
 /* ---- helpers ------------------------------------------------------------------- */
 
 void ks_warn(ks_sim *s, const ka_object *o, const ka_node *at, const char *fmt, ...)
@@ -572,6 +574,11 @@ static void expand_workload(ks_sim *s, const ka_object *o, owned_count *owned, u
         if (ka_bool(ka_get(js, "suspend")) == 1)
             want = 0;
     }
+    if (want > KS_MAX_REPLICAS) {
+        ks_warn(s, o, ka_get(spec, "replicas"),
+                "%lld replicas: only the first %d are simulated", (long long)want, KS_MAX_REPLICAS);
+        want = KS_MAX_REPLICAS;
+    }
     uint32_t wl = add_wl(s, o, objidx);
     ks_wl *w = &s->wls[wl];
     {
@@ -668,6 +675,57 @@ static void expand_workload(ks_sim *s, const ka_object *o, owned_count *owned, u
     }
 }
 
+/* What the scheduler reads of a Pod's spec, serialised: Pods with the same
+ * signature (the replicas of one ReplicaSet, however their names, volumes
+ * and node differ) share one template. */
+static void sig_node(ka_buf *b, const ka_node *n)
+{
+    if (!n) {
+        ka_buf_addc(b, '~');
+        return;
+    }
+    if (ka_is_scalar(n)) {
+        ka_buf_printf(b, "%u:", n->n);
+        ka_buf_add(b, n->u.s, n->n);
+        return;
+    }
+    ka_buf_addc(b, ka_is_map(n) ? '{' : '[');
+    uint32_t k = ka_is_map(n) ? 2 * n->n : n->n;
+    for (uint32_t i = 0; i < k; i++) {
+        sig_node(b, &n->u.kids[i]);
+        ka_buf_addc(b, ',');
+    }
+    ka_buf_addc(b, ka_is_map(n) ? '}' : ']');
+}
+
+static void pod_signature(const ka_object *o, ka_buf *b)
+{
+    static const char *const fields[] = {
+        "overhead", "nodeSelector", "affinity", "tolerations", "topologySpreadConstraints",
+        "priority", "priorityClassName", "preemptionPolicy", "schedulerName", "schedulingGates",
+        "hostNetwork", "resources",
+    };
+    static const char *const cfields[] = { "image", "resources", "ports", "restartPolicy" };
+    const ka_node *spec = o->pod->spec;
+    ka_buf_reset(b);
+    ka_buf_addstr(b, o->ns);
+    ka_buf_addc(b, '|');
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+        ka_buf_adds(b, fields[i]);
+        sig_node(b, ka_get(spec, fields[i]));
+    }
+    for (int k = 0; k < 2; k++) {
+        const ka_node *cs = ka_get(spec, k ? "initContainers" : "containers");
+        ka_buf_adds(b, k ? "|init" : "|main");
+        for (uint32_t i = 0; ka_is_seq(cs) && i < cs->n; i++) {
+            ka_buf_addc(b, '<');
+            for (size_t j = 0; j < sizeof cfields / sizeof *cfields; j++)
+                sig_node(b, ka_get(KA_SEQ_ITEM(cs, i), cfields[j]));
+            ka_buf_addc(b, '>');
+        }
+    }
+}
+
 /* A Pod object of the input: bound load, or a pending pod. */
 static void add_input_pod(ks_sim *s, const ka_object *o, owned_count *owned, uint64_t objidx)
 {
@@ -686,8 +744,7 @@ static void add_input_pod(ks_sim *s, const ka_object *o, owned_count *owned, uin
         wl = add_wl(s, o, objidx);
         s->wls[wl].replicas = 1;
     }
-    uint32_t tmpl = ks_tmpl_add(s, o, o->pod->spec, o->meta, wl);
-    ka_str nn = s->tmpls[tmpl].node_name;
+    ka_str nn = str_of(ka_path(o->root, "spec", "nodeName", NULL));
     uint32_t idx = 0;
     if (nn.n) {
         idx = (uint32_t)(uintptr_t)ka_hmap_get(&s->node_by_name, nn);
@@ -697,13 +754,33 @@ static void add_input_pod(ks_sim *s, const ka_object *o, owned_count *owned, uin
                     (int)nn.n, nn.p);
             if (own_wl)
                 s->nwls--;
-            s->ntmpls--;
             return;
         }
+    }
+    pod_signature(o, &s->tmp);
+    void **slot = ka_hmap_slot(&s->tmpl_map, (ka_str){ s->tmp.p, s->tmp.n });
+    uint32_t tmpl;
+    if (*slot) {
+        tmpl = (uint32_t)(uintptr_t)*slot - 1;
+    } else {
+        tmpl = ks_tmpl_add(s, o, o->pod->spec, o->meta, wl);
+        *slot = (void *)(uintptr_t)(tmpl + 1);
     }
     uint32_t p = add_pod(s, o->name, tmpl, &o->labels, NULL, 0, wl);
     ks_pod *pod = &s->pods[p];
     pod->order = objidx << 32;
+    /* who recreates it when it is evicted or its node is lost: its
+     * controller, in the input or not; DaemonSet and mirror pods stay put */
+    pod->bare = true;
+    const ka_node *refs = ka_path(o->meta, "ownerReferences", NULL);
+    for (uint32_t i = 0; ka_is_seq(refs) && i < refs->n; i++) {
+        const ka_node *r = KA_SEQ_ITEM(refs, i);
+        if (ka_bool(ka_get(r, "controller")) != 1)
+            continue;
+        ka_str kind = str_of(ka_get(r, "kind"));
+        pod->bare = false;
+        pod->daemon = ka_str_eqc(kind, "DaemonSet") || ka_str_eqc(kind, "Node");
+    }
     pod->prebound = idx;
     const ka_node *dt = ka_get(o->meta, "deletionTimestamp");
     pod->terminating = dt && !ka_is_null(dt);

@@ -250,9 +250,11 @@ static uint32_t group_get(ks_sim *s, uint32_t tmpl, uint8_t kind, uint32_t term,
 }
 
 /* The class of the pods of template tmpl with label set ls. */
-uint32_t ks_class_get(ks_sim *s, uint32_t tmpl, uint32_t ls)
+uint32_t ks_class_get(ks_sim *s, uint32_t tmpl, uint32_t ls, uint32_t wl)
 {
-    uint32_t key[2] = { tmpl, ls };
+    /* the default spreading selector comes from the pod's controller */
+    uint32_t owner = wl != KS_NONE && s->wls[wl].has_owner_sel ? wl : KS_NONE;
+    uint32_t key[3] = { tmpl, ls, owner };
     void **slot = ka_hmap_slot(&s->cls_map, (ka_str){ (const char *)key, sizeof key });
     if (*slot)
         return (uint32_t)(uintptr_t)*slot - 1;
@@ -266,6 +268,7 @@ uint32_t ks_class_get(ks_sim *s, uint32_t tmpl, uint32_t ls)
     memset(c, 0, sizeof *c);
     c->tmpl = tmpl;
     c->ls = ls;
+    c->owner = owner;
     const ks_tmpl *t = &s->tmpls[tmpl];
     c->ns = t->ns;
     const ka_labels *l = &s->ls[ls].l;
@@ -282,7 +285,7 @@ uint32_t ks_class_get(ks_sim *s, uint32_t tmpl, uint32_t ls)
         ks_pod probe;
         memset(&probe, 0, sizeof probe);
         probe.ns = t->ns;
-        probe.wl = t->wl;
+        probe.wl = owner;
         dsel = default_selector(s, &probe, l);
         if (dsel.n > 0) {
             tsc = pr->default_tsc;
@@ -585,6 +588,7 @@ static void update(ks_sim *s, ks_state *st, uint32_t pod, uint32_t node, int sig
     st->nz[node * 2 + 1] += sign * t->nz_mem;
     st->npod[node] += sign;
     st->nver[node]++;
+    st->ver++;
     ks_class *c = &s->cls[p->cls];
     class_upd(s, c);
     for (uint32_t i = 0; i < c->nupd; i++) {

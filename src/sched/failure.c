@@ -64,12 +64,11 @@ static void run_scenario(ks_sim *s, ks_scenario *c, const uint8_t *lost)
         sp->to = -1;
         ks_unbind(s, &st, p);
         const ks_pod *pod = &s->pods[p];
-        const ks_wl *w = &s->wls[pod->wl];
         if (pod->daemon) {
             sp->message = ka_xstrdup("DaemonSet pod: it runs only on its node");
             continue;
         }
-        if (ka_str_eqc(w->kind, "Pod")) {
+        if (pod->bare) {
             sp->message = ka_xstrdup("bare Pod: no controller recreates it");
             continue;
         }
@@ -99,7 +98,7 @@ static void run_scenario(ks_sim *s, ks_scenario *c, const uint8_t *lost)
         }
         c->nunsched++;
         const ks_pod *pod = &s->pods[c->pods[k].pod];
-        if (pod->daemon || ka_str_eqc(s->wls[pod->wl].kind, "Pod"))
+        if (pod->daemon || pod->bare)
             continue;
         const ks_tmpl *t = &s->tmpls[pod->tmpl];
         for (uint32_t i = 0; i < t->nreq; i++) {

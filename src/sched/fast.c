@@ -535,7 +535,8 @@ int32_t ks_fast_pick(ks_fast *f, ks_state *st, uint32_t p)
     const ks_pod *pod = &s->pods[p];
     const ks_tmpl *t = &s->tmpls[pod->tmpl];
     const ks_profile *pr = &s->prof;
-    if (f->off || pod->pin || (t->name_prefilter && pr->prefilter[KS_P_NODE_AFFINITY]))
+    if (f->off || pod->pin || (t->name_prefilter && pr->prefilter[KS_P_NODE_AFFINITY]) ||
+        (st->zone_pin && st->zone_pin[p] >= 0))
         return -1;
     ks_podctx pc;
     ks_podctx_setup(s, p, &pc);

@@ -253,8 +253,7 @@ void ks_preempt(ks_sim *s, ks_state *st, uint32_t p, ks_cycle_out *co, bool appl
                 ks_unbind(s, st, q);
                 s->res[q].preempted = true;
                 s->npreempted++;
-                const ks_wl *w = &s->wls[s->pods[q].wl];
-                if (ka_str_eqc(w->kind, "Pod")) {
+                if (s->pods[q].bare || s->pods[q].daemon) {
                     s->res[q].outcome = KS_OUT_EVICTED; /* a bare pod is gone for good */
                     continue;
                 }

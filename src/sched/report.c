@@ -632,7 +632,7 @@ static void text_problems(const tx *t, const ks_sim *s)
             continue;
         }
         if (r->outcome == KS_OUT_EVICTED) {
-            fprintf(t->f, "  %s: evicted by preemption (a bare pod is not recreated)\n",
+            fprintf(t->f, "  %s: evicted by preemption (nothing recreates it here)\n",
                     ka_buf_cstr(&b));
             continue;
         }

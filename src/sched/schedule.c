@@ -44,12 +44,31 @@ static int queue_cmp(const void *a, const void *b)
     return x->pod < y->pod ? -1 : x->pod > y->pod;
 }
 
-/* PrioritySort order, in place. */
-static void sort_queue(const ks_sim *s, uint32_t *pods, uint32_t n)
+/* PrioritySort order, in place; by_workload: replicas of one workload
+ * together (pods recreated after a failure enter the queue together). */
+static void sort_queue(const ks_sim *s, uint32_t *pods, uint32_t n, bool by_workload)
 {
     qkey *k = ka_xmalloc((n ? n : 1) * sizeof *k);
-    for (uint32_t i = 0; i < n; i++)
-        k[i] = (qkey){ s->pods[pods[i]].prio, pods[i], s->pods[pods[i]].order };
+    uint32_t *first = NULL;
+    if (by_workload) {
+        /* pods of one class (the replicas of one controller) together, at the
+         * place of the first of them */
+        first = ka_xmalloc((s->ncls ? s->ncls : 1) * sizeof *first);
+        memset(first, 0xff, (s->ncls ? s->ncls : 1) * sizeof *first);
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t c = s->pods[pods[i]].cls;
+            if (first[c] == KS_NONE || pods[i] < first[c])
+                first[c] = pods[i];
+        }
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        const ks_pod *p = &s->pods[pods[i]];
+        uint64_t order = p->order;
+        if (by_workload)
+            order = (uint64_t)first[p->cls] << 32 | (uint32_t)i;
+        k[i] = (qkey){ p->prio, pods[i], order };
+    }
+    free(first);
     qsort(k, n, sizeof *k, queue_cmp);
     for (uint32_t i = 0; i < n; i++)
         pods[i] = k[i].pod;
@@ -77,9 +96,40 @@ static bool explain_wanted(const ks_sim *s, uint32_t p)
 
 /* Schedule queue[i..] in order; victims of --preempt go back in at their
  * priority, after the pods already waiting with the same priority. */
+/* The last pod that fitted nowhere: a pod of the same class, with nothing
+ * bound or unbound since, gets the same answer (a pod that fails changes
+ * nothing), without running the cycle again. */
+typedef struct last_fail {
+    bool valid;
+    uint32_t cls;
+    uint64_t ver;
+    uint32_t pod;
+} last_fail;
+
+static bool reuse_failure(ks_sim *s, const ks_state *st, last_fail *lf, uint32_t p)
+{
+    if (!lf->valid || lf->cls != s->pods[p].cls || lf->ver != st->ver)
+        return false;
+    const ks_podres *from = &s->res[lf->pod];
+    ks_podres *r = &s->res[p];
+    r->outcome = KS_OUT_UNSCHEDULABLE;
+    r->message = from->message ? ka_xstrdup(from->message) : NULL;
+    free(r->preempt_msg);
+    r->preempt_msg = from->preempt_msg ? ka_xstrdup(from->preempt_msg) : NULL;
+    if (from->victims) {
+        ks_victims *v = ka_xcalloc(1, sizeof *v);
+        *v = *from->victims;
+        v->pods = ka_xmalloc((v->n ? v->n : 1) * sizeof *v->pods);
+        memcpy(v->pods, from->victims->pods, v->n * sizeof *v->pods);
+        r->victims = v;
+    }
+    return true;
+}
+
 static void run_queue(ks_sim *s, ks_state *st, uint32_t **queue, uint32_t *nq, uint32_t *capq)
 {
     uint32_t *requeue = NULL, nre = 0, capre = 0;
+    last_fail lf = { false, 0, 0, 0 };
     for (uint32_t i = 0; i < *nq; i++) {
         uint32_t p = (*queue)[i];
         ks_podres *r = &s->res[p];
@@ -101,6 +151,8 @@ static void run_queue(ks_sim *s, ks_state *st, uint32_t **queue, uint32_t *nq, u
             continue;
         }
         bool want_ex = explain_wanted(s, p);
+        if (!want_ex && !s->opts->preempt && reuse_failure(s, st, &lf, p))
+            continue;
         ks_explain *ex = NULL;
         if (want_ex) {
             ks_explain_free(r->explain);
@@ -140,6 +192,7 @@ static void run_queue(ks_sim *s, ks_state *st, uint32_t **queue, uint32_t *nq, u
         r->preempt_msg = NULL;
         nre = 0;
         ks_preempt(s, st, p, &co, s->opts->preempt, &requeue, &nre, &capre);
+        lf = (last_fail){ true, s->pods[p].cls, st->ver, p };
         if (s->opts->preempt && r->victims) {
             uint32_t node = r->victims->node;
             if (ks_fits_node(s, st, p, node)) {
@@ -169,7 +222,7 @@ static void run_queue(ks_sim *s, ks_state *st, uint32_t **queue, uint32_t *nq, u
 int ks_schedule_all(ks_sim *s)
 {
     for (uint32_t p = 0; p < s->npods; p++)
-        s->pods[p].cls = ks_class_get(s, s->pods[p].tmpl, s->pods[p].ls);
+        s->pods[p].cls = ks_class_get(s, s->pods[p].tmpl, s->pods[p].ls, s->pods[p].wl);
     ks_counters_finish(s);
     ks_scratch_init(s);
     s->fast = ks_fast_new(s);
@@ -190,7 +243,7 @@ int ks_schedule_all(ks_sim *s)
         }
         queue[nq++] = p;
     }
-    sort_queue(s, queue, nq);
+    sort_queue(s, queue, nq, false);
     run_queue(s, &s->st, &queue, &nq, &capq);
     free(queue);
     for (uint32_t p = 0; p < s->npods; p++) {
@@ -208,9 +261,16 @@ int ks_schedule_all(ks_sim *s)
 /* Reschedule pods (failure scenarios): same queue order. */
 void ks_reschedule(ks_sim *s, ks_state *st, uint32_t *pods, uint32_t n, int32_t *to, char **msg)
 {
-    sort_queue(s, pods, n);
+    sort_queue(s, pods, n, true);
+    uint32_t last = KS_NONE;     /* last pod that fitted nowhere (see last_fail) */
+    uint64_t last_ver = 0;
     for (uint32_t i = 0; i < n; i++) {
         uint32_t p = pods[i];
+        if (last != KS_NONE && s->pods[pods[last]].cls == s->pods[p].cls && last_ver == st->ver) {
+            to[i] = -1;
+            msg[i] = msg[last] ? ka_xstrdup(msg[last]) : NULL;
+            continue;
+        }
         int32_t fn = ks_fast_pick(s->fast, st, p);
         if (fn >= 0 && s->verify_fast) {
             ks_cycle_out ref;
@@ -238,6 +298,8 @@ void ks_reschedule(ks_sim *s, ks_state *st, uint32_t *pods, uint32_t n, int32_t 
         } else {
             to[i] = -1;
             msg[i] = co.message;
+            last = i;
+            last_ver = st->ver;
         }
     }
 }
@@ -257,6 +319,7 @@ int ka_sim_run(const ka_objset *set, const ka_sim_opts *o, ka_diags *d, ka_sim *
     ka_hmap_init(&s->lsmap, s->a);
     ka_hmap_init(&s->node_by_name, s->a);
     ka_hmap_init(&s->cls_map, s->a);
+    ka_hmap_init(&s->tmpl_map, s->a);
     ka_hmap_init(&s->ctr_map, s->a);
     ka_hmap_init(&s->grp_map, s->a);
     ka_buf_init(&s->tmp);
@@ -359,6 +422,7 @@ void ka_sim_free(ka_sim *sim)
     ka_hmap_free(&s->lsmap);
     ka_hmap_free(&s->node_by_name);
     ka_hmap_free(&s->cls_map);
+    ka_hmap_free(&s->tmpl_map);
     ka_hmap_free(&s->ctr_map);
     ka_hmap_free(&s->grp_map);
     ks_strtab_free(&s->str);

@@ -186,7 +186,6 @@ typedef struct ks_tmpl {
     bool other_scheduler;      /* schedulerName is not the profile's */
     bool gated;                /* schedulingGates */
     ka_str scheduler_name;
-    ka_str node_name;          /* spec.nodeName */
     /* requests (NodeResourcesFit, PodRequests), one per resource id */
     int64_t *req;
     uint32_t nreq;             /* ids with a request > 0, in rlist */
@@ -249,7 +248,8 @@ typedef struct ks_pod {
     uint32_t prebound;           /* node index + 1 for pods bound in the input */
     uint32_t pin;                /* DaemonSet pods: node index + 1 */
     bool terminating;
-    bool daemon;                 /* made by a DaemonSet */
+    bool daemon;                 /* made by a DaemonSet (or a node's mirror pod) */
+    bool bare;                   /* no controller: nothing recreates it */
 } ks_pod;
 
 /* Counter predicate: a pod counts when it matches every clause. */
@@ -294,6 +294,7 @@ typedef struct ks_group {
 
 typedef struct ks_class {
     uint32_t tmpl, ls, ns;
+    uint32_t owner;              /* workload whose selector defaults spreading, KS_NONE */
     uint32_t *hard;              /* counter per hard constraint */
     ks_tsc *hard_tsc;            /* the hard constraints (user or default) */
     uint32_t nhard;
@@ -416,6 +417,7 @@ typedef struct ks_state {
     int32_t *tot;                /* per counter, then per group: sum of its counts */
     uint32_t ntot;
     uint32_t gen;                /* bumped when a pod is unbound (fast-path caches) */
+    uint64_t ver;                /* bumped on every bind and unbind */
     uint32_t *ports_n;           /* per node: used host ports */
     ks_hport **ports;            /* per node arrays (heap) */
     uint32_t *ports_cap;
@@ -538,7 +540,8 @@ struct ks_sim {
     uint32_t npods, cappods;
     ks_class *cls;
     uint32_t ncls, capcls;
-    ka_hmap cls_map;             /* tmpl/ls -> class + 1 */
+    ka_hmap cls_map;             /* tmpl/ls/owner -> class + 1 */
+    ka_hmap tmpl_map;            /* scheduling signature of an input Pod -> template + 1 */
     ks_counter *ctr;
     uint32_t nctr, capctr;
     ka_hmap ctr_map;             /* signature -> counter + 1 */
@@ -603,7 +606,7 @@ bool ks_req_aff_match(const ks_sim *s, const ks_tmpl *t, uint32_t node);
 bool ks_nsset_has(const ks_sim *s, const ks_nsset *ns, uint32_t owner_ns, uint32_t ns_id);
 
 /* counter.c */
-uint32_t ks_class_get(ks_sim *s, uint32_t tmpl, uint32_t ls);
+uint32_t ks_class_get(ks_sim *s, uint32_t tmpl, uint32_t ls, uint32_t wl);
 void ks_counters_finish(ks_sim *s);
 void ks_state_init(ks_sim *s, ks_state *st);
 void ks_state_copy(ks_state *dst, const ks_state *src);

@@ -88,7 +88,8 @@ static void rl_max(rlist *dst, const rlist *src)
 
 /* Read a ResourceList mapping into l (only keys not already present when
  * only_missing). Unknown or invalid quantities become warnings. */
-static void rl_read(ks_sim *s, const ka_object *o, const ka_node *m, rlist *l, bool only_missing)
+static void rl_read(ks_sim *s, const ka_object *o, const ka_node *m, rlist *l, bool only_missing,
+                    bool quiet)
 {
     if (!ka_is_map(m))
         return;
@@ -102,11 +103,13 @@ static void rl_read(ks_sim *s, const ka_object *o, const ka_node *m, rlist *l, b
             continue;
         ks_nano v;
         if (!ka_is_scalar(vn) || !ks_nano_parse(ka_node_str(vn), &v)) {
-            ks_warn(s, o, vn, "invalid quantity for %.*s: ignored", (int)name.n, name.p);
+            if (!quiet)
+                ks_warn(s, o, vn, "invalid quantity for %.*s: ignored", (int)name.n, name.p);
             continue;
         }
         if (v < 0) {
-            ks_warn(s, o, vn, "negative quantity for %.*s: ignored", (int)name.n, name.p);
+            if (!quiet)
+                ks_warn(s, o, vn, "negative quantity for %.*s: ignored", (int)name.n, name.p);
             continue;
         }
         ks_nano *p = rl_slot(l, id, true);
@@ -156,16 +159,16 @@ static void lr_collect(ks_sim *s, ka_str ns, lr_defaults *d)
  * keys (SetDefaults_Pod), then LimitRange defaultRequest (which LimitRange
  * defaulting fills from default/max, then min) for keys still missing. */
 static void container_requests(ks_sim *s, const ka_object *o, const ka_node *c,
-                               const lr_defaults *lr, rlist *out)
+                               const lr_defaults *lr, rlist *out, bool quiet)
 {
     memset(out, 0, sizeof *out);
     const ka_node *res = ka_get(c, "resources");
-    rl_read(s, o, ka_get(res, "requests"), out, false);
-    rl_read(s, o, ka_get(res, "limits"), out, true);
+    rl_read(s, o, ka_get(res, "requests"), out, false, quiet);
+    rl_read(s, o, ka_get(res, "limits"), out, true, quiet);
     for (uint32_t i = 0; i < lr->n; i++) {
-        rl_read(s, o, lr->req[i], out, true);
-        rl_read(s, o, lr->lim[i], out, true);
-        rl_read(s, o, lr->min[i], out, true);
+        rl_read(s, o, lr->req[i], out, true, quiet);
+        rl_read(s, o, lr->lim[i], out, true, quiet);
+        rl_read(s, o, lr->min[i], out, true, quiet);
     }
 }
 
@@ -185,7 +188,7 @@ static void pod_requests(ks_sim *s, const ka_object *o, const ka_podview *pv,
         if (c->type == KA_CT_EPHEMERAL)
             continue;
         rlist r;
-        container_requests(s, o, c->node, lr, &r);
+        container_requests(s, o, c->node, lr, &r, nonzero);
         if (nonzero) {
             if (!rl_slot(&r, KS_R_CPU, false))
                 *rl_slot(&r, KS_R_CPU, true) = (ks_nano)100 * 1000000;
@@ -209,7 +212,7 @@ static void pod_requests(ks_sim *s, const ka_object *o, const ka_podview *pv,
     rl_max(&sum, &initpeak);
     rlist over;
     memset(&over, 0, sizeof over);
-    rl_read(s, o, ka_get(pv->spec, "overhead"), &over, false);
+    rl_read(s, o, ka_get(pv->spec, "overhead"), &over, false, nonzero);
     rl_add(&sum, &over);
     *out = sum;
 }
@@ -605,7 +608,6 @@ uint32_t ks_tmpl_add(ks_sim *s, const ka_object *o, const ka_node *pspec, const 
     t->other_scheduler = !ka_str_eq(t->scheduler_name, s->prof.scheduler_name);
     const ka_node *gates = ka_get(spec, "schedulingGates");
     t->gated = ka_is_seq(gates) && gates->n > 0;
-    t->node_name = str_of(ka_get(spec, "nodeName"));
 
     /* requests */
     lr_defaults lr;
@@ -750,8 +752,8 @@ void ks_tmpl_static(ks_sim *s, ks_tmpl *t)
                     t->sfail[n] = KS_P_NODE_UNSCHEDULABLE;
                 break;
             case KS_P_NODE_NAME:
-                if (t->node_name.n && !ka_str_eq(t->node_name, nd->name))
-                    t->sfail[n] = KS_P_NODE_NAME;
+                /* pending pods have no spec.nodeName (bound ones are load, and
+                 * a bound pod displaced by a failure is recreated without it) */
                 break;
             case KS_P_TAINT:
                 for (uint32_t k = 0; k < nd->ntaints; k++) {

@@ -19,12 +19,12 @@ f=$out/clusters/shop/namespaces/production/quota.yaml
 
 # 1. a fresh tree
 run generate "$spec" --dir "$out"
-[ "$(rc)" = 0 ] && [ -f "$f" ] && grep -q "files: 49 created" "$tmp/out" && ok || bad "fresh generate (exit $(rc))"
+[ "$(rc)" = 0 ] && [ -f "$f" ] && grep -q "files: 50 created" "$tmp/out" && ok || bad "fresh generate (exit $(rc))"
 [ -z "$(find "$out" -name '.*' -print)" ] && ok || bad "temporary files left behind"
 
 # 2. a second run changes nothing
 run generate "$spec" --dir "$out"
-[ "$(rc)" = 0 ] && grep -q "0 created, 0 updated, 49 unchanged, 0 conflicts" "$tmp/out" && ok || bad "second run not a no-op"
+[ "$(rc)" = 0 ] && grep -q "0 created, 0 updated, 50 unchanged, 0 conflicts" "$tmp/out" && ok || bad "second run not a no-op"
 
 # 3. a changed file is kept and reported
 echo "# local edit" >>"$f"
@@ -41,7 +41,7 @@ grep -q "^would create    clusters/shop/platform/storage.yaml" "$tmp/out" && ok 
 [ ! -e "$out/clusters/shop/platform/storage.yaml" ] && ok || bad "dry run wrote a file"
 cmp -s "$f" "$tmp/edited" && ok || bad "dry run changed a file"
 run generate "$spec" --dir "$tmp/nowhere" --dry-run
-[ "$(rc)" = 0 ] && [ ! -e "$tmp/nowhere" ] && grep -q "49 to create" "$tmp/out" && ok || bad "dry run into a missing directory"
+[ "$(rc)" = 0 ] && [ ! -e "$tmp/nowhere" ] && grep -q "50 to create" "$tmp/out" && ok || bad "dry run into a missing directory"
 
 # 5. --force replaces by rename (a new inode), restoring the generated content
 ino=$(stat -c %i "$f")
@@ -80,7 +80,7 @@ chmod u+w "$out3"
 "$bin" generate - --dir "$tmp/stdin" -o json <"$spec" >"$tmp/json" 2>"$tmp/err"
 [ $? = 0 ] && diff -r "$tmp/stdin" tests/golden/generate/single-cluster >/dev/null && ok || bad "spec from stdin"
 if command -v python3 >/dev/null; then
-    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["summary"]["create"]==49' "$tmp/json" && ok ||
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["summary"]["create"]==50' "$tmp/json" && ok ||
         bad "JSON report"
 fi
 

@@ -85,6 +85,9 @@ static char *cluster(unsigned seed)
             cat(&y, &len, &cap, "spec:\n  unschedulable: %s\n", rnd(2) ? "true" : "false");
         cat(&y, &len, &cap, "status:\n  allocatable: {cpu: \"%u\", memory: %uGi, pods: \"%u\"}\n",
             2 + rnd(6), 4 + rnd(12), 4 + rnd(20));
+        if (rnd(2))
+            cat(&y, &len, &cap, "  images:\n  - names: [\"img%u:1\"]\n    sizeBytes: %u\n", rnd(3),
+                (50 + rnd(900)) * 1048576u);
     }
     cat(&y, &len, &cap, "---\napiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: default}\n"
                         "spec:\n  selector: {app: a1}\n");
@@ -138,9 +141,9 @@ static char *cluster(unsigned seed)
                 rnd(2) ? "DoNotSchedule" : "ScheduleAnyway", d % 4,
                 rnd(3) ? "" : "        minDomains: 3\n",
                 rnd(3) ? "" : "        matchLabelKeys: [pod-template-hash]\n");
-        cat(&y, &len, &cap, "      containers:\n      - name: c\n        image: x\n"
+        cat(&y, &len, &cap, "      containers:\n      - name: c\n        image: img%u:1\n"
                             "        resources: {requests: {cpu: %um, memory: %uMi}}\n",
-            100 + rnd(1400), 64 + rnd(2000));
+            rnd(4), 100 + rnd(1400), 64 + rnd(2000));
         if (!rnd(5))
             cat(&y, &len, &cap, "        ports: [{containerPort: 80, hostPort: %u}]\n", 8000 + rnd(3));
     }
@@ -218,11 +221,48 @@ static void test_random_zone_loss(void **state)
         check_seed(seed, &o);
 }
 
+/* Other profiles: bin packing, a custom shape, added node affinity
+ * preferences, a heavier hard affinity weight, existing pods' preferred
+ * terms ignored, List spreading defaults. */
+static void test_random_profiles(void **state)
+{
+    (void)state;
+    static const char *const cfg[] = {
+        "  - name: NodeResourcesFit\n    args:\n      scoringStrategy: {type: MostAllocated}\n"
+        "  - name: InterPodAffinity\n    args: {hardPodAffinityWeight: 5}\n",
+        "  - name: NodeResourcesFit\n    args:\n      scoringStrategy:\n"
+        "        type: RequestedToCapacityRatio\n        resources: [{name: cpu, weight: 2}, {name: memory, weight: 1}]\n"
+        "        requestedToCapacityRatio:\n          shape: [{utilization: 0, score: 10}, "
+        "{utilization: 40, score: 3}, {utilization: 100, score: 6}]\n"
+        "  - name: InterPodAffinity\n    args: {ignorePreferredTermsOfExistingPods: true}\n",
+        "  - name: NodeAffinity\n    args:\n      addedAffinity:\n"
+        "        preferredDuringSchedulingIgnoredDuringExecution:\n"
+        "        - weight: 30\n          preference: {matchExpressions: [{key: pool, operator: In, values: [p1]}]}\n"
+        "  - name: PodTopologySpread\n    args:\n      defaultingType: List\n      defaultConstraints:\n"
+        "      - {maxSkew: 2, topologyKey: rack, whenUnsatisfiable: ScheduleAnyway}\n"
+        "      - {maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule}\n",
+    };
+    for (size_t c = 0; c < sizeof cfg / sizeof *cfg; c++) {
+        FILE *f = fopen("/tmp/ka_sched_fastcfg.yaml", "w");
+        assert_non_null(f);
+        fprintf(f, "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\n"
+                   "profiles:\n- pluginConfig:\n%s", cfg[c]);
+        fclose(f);
+        ka_sim_opts o;
+        memset(&o, 0, sizeof o);
+        o.scheduler_config = "/tmp/ka_sched_fastcfg.yaml";
+        for (unsigned seed = 2000 + 100 * (unsigned)c; seed < 2060 + 100 * (unsigned)c; seed++)
+            check_seed(seed, &o);
+    }
+    remove("/tmp/ka_sched_fastcfg.yaml");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_clusters),
         cmocka_unit_test(test_random_zone_loss),
+        cmocka_unit_test(test_random_profiles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

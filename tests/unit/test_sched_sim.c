@@ -355,6 +355,151 @@ static void test_each_zone_and_control_plane(void **state)
     th_free(&x);
 }
 
+/* A daemon pod that does not fit its node: the other nodes are left out by
+ * NodeAffinity's PreFilter (metadata.name), as upstream reports it. */
+static void test_daemon_message(void **state)
+{
+    (void)state;
+    const char *y =
+        NODE("n1", "a", "", "cpu: \"1\", memory: 1Gi, pods: \"110\"", "")
+        NODE("n2", "b", "", ALLOC("8"), "")
+        NODE("n3", "c", "", ALLOC("8"), "")
+        "---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent, namespace: kube-system}\nspec:\n"
+        "  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n"
+        "    spec:\n      containers:\n      - {name: c, image: x, resources: {requests: {cpu: \"2\"}}}\n";
+    th x;
+    ks_sim *s = th_run(&x, y);
+    assert_string_equal(th_msg(s, "agent-n1"), "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) "
+                                               "didn't satisfy plugin(s) [NodeAffinity].");
+    assert_string_equal(th_where(s, "agent-n2"), "n2");
+    th_free(&x);
+}
+
+static void test_gates_and_other_scheduler(void **state)
+{
+    (void)state;
+    const char *y =
+        NODE("n1", "a", "", ALLOC("8"), "")
+        "---\napiVersion: v1\nkind: Pod\nmetadata: {name: gated, namespace: default}\nspec:\n"
+        "  schedulingGates: [{name: example.com/wait}]\n  containers:\n  - {name: c, image: x}\n"
+        "---\napiVersion: v1\nkind: Pod\nmetadata: {name: other, namespace: default}\nspec:\n"
+        "  schedulerName: volcano\n  containers:\n  - {name: c, image: x}\n";
+    th x;
+    ks_sim *s = th_run(&x, y);
+    assert_int_equal(s->res[th_pod(s, "gated")].outcome, KS_OUT_SKIPPED);
+    assert_string_equal(th_msg(s, "other"), "left to scheduler \"volcano\" (spec.schedulerName)");
+    assert_int_equal(s->nskipped, 2);
+    th_free(&x);
+}
+
+/* addedAffinity (NodeAffinityArgs): enforced on every pod, with its own reason. */
+static void test_added_affinity(void **state)
+{
+    (void)state;
+    const char *y =
+        NODE("n1", "a", ", tier: batch", ALLOC("8"), "")
+        NODE("n2", "b", "", ALLOC("8"), "")
+        "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: default}\nspec:\n"
+        "  containers:\n  - {name: c, image: x}\n";
+    write_file("/tmp/ka_sched_cfg4.yaml",
+               "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\n"
+               "profiles:\n- pluginConfig:\n  - name: NodeAffinity\n    args:\n      addedAffinity:\n"
+               "        requiredDuringSchedulingIgnoredDuringExecution:\n          nodeSelectorTerms:\n"
+               "          - matchExpressions: [{key: tier, operator: In, values: [batch]}]\n");
+    ka_sim_opts o;
+    memset(&o, 0, sizeof o);
+    o.explain_all = true;
+    o.scheduler_config = "/tmp/ka_sched_cfg4.yaml";
+    th x;
+    ks_sim *s = th_run_opts(&x, y, &o);
+    assert_non_null(s);
+    assert_string_equal(th_reasons(s, "p", "n2"), "node(s) didn't match scheduler-enforced node affinity");
+    assert_string_equal(th_where(s, "p"), "n1");
+    th_free(&x);
+    remove("/tmp/ka_sched_cfg4.yaml");
+}
+
+/* PodTopologySpread List defaulting: the profile's constraints for pods
+ * without their own, here a DoNotSchedule one on zones. */
+static void test_list_defaulting(void **state)
+{
+    (void)state;
+    const char *y =
+        NODE("n1", "a", "", ALLOC("8"), "")
+        NODE("n2", "b", "", ALLOC("8"), "")
+        "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: default}\nspec:\n"
+        "  replicas: 4\n  selector: {matchLabels: {app: web}}\n  template:\n"
+        "    metadata: {labels: {app: web}}\n    spec:\n"
+        "      containers:\n      - {name: c, image: x, resources: {requests: {cpu: 100m}}}\n";
+    write_file("/tmp/ka_sched_cfg5.yaml",
+               "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\n"
+               "profiles:\n- pluginConfig:\n  - name: PodTopologySpread\n    args:\n"
+               "      defaultingType: List\n      defaultConstraints:\n"
+               "      - {maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule}\n");
+    ka_sim_opts o;
+    memset(&o, 0, sizeof o);
+    o.scheduler_config = "/tmp/ka_sched_cfg5.yaml";
+    th x;
+    ks_sim *s = th_run_opts(&x, y, &o);
+    assert_non_null(s);
+    const ks_class *c = &s->cls[s->pods[th_pod(s, "web-0")].cls];
+    assert_int_equal(c->nhard, 1);
+    assert_false(c->soft_system);
+    /* alternating zones, 2 and 2 */
+    assert_int_equal(s->st.npod[th_node(s, "n1")], 2);
+    assert_int_equal(s->st.npod[th_node(s, "n2")], 2);
+    th_free(&x);
+    remove("/tmp/ka_sched_cfg5.yaml");
+}
+
+/* A StatefulSet of 5 loses 3 pods in a zone: its majority (3) is gone; a PDB
+ * with maxUnavailable 20% allows 1 down. */
+static void test_quorum_and_max_unavailable(void **state)
+{
+    (void)state;
+    const char *y =
+        NODE("a1", "a", "", ALLOC("8"), "") NODE("a2", "a", "", ALLOC("8"), "")
+        NODE("a3", "a", "", ALLOC("8"), "") NODE("b1", "b", "", ALLOC("1"), "")
+        NODE("b2", "b", "", ALLOC("1"), "")
+        "---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: zk, namespace: data}\nspec:\n"
+        "  replicas: 5\n  serviceName: zk\n  selector: {matchLabels: {app: zk}}\n  template:\n"
+        "    metadata: {labels: {app: zk}}\n    spec:\n"
+        "      affinity:\n        podAntiAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n"
+        "          - topologyKey: kubernetes.io/hostname\n            labelSelector: {matchLabels: {app: zk}}\n"
+        "      containers:\n      - {name: c, image: x, resources: {requests: {cpu: 500m}}}\n"
+        "  volumeClaimTemplates:\n  - metadata: {name: data}\n"
+        "    spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n"
+        "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: zk, namespace: data}\n"
+        "spec:\n  maxUnavailable: 20%\n  selector: {matchLabels: {app: zk}}\n";
+    ka_sim_fail f = { KA_FAIL_ZONE, "a" };
+    ka_sim_opts o;
+    memset(&o, 0, sizeof o);
+    o.fail = &f;
+    o.nfail = 1;
+    th x;
+    ks_sim *s = th_run_opts(&x, y, &o);
+    assert_non_null(s);
+    const ks_scenario *c = &s->scen[0];
+    assert_int_equal(c->ndisplaced, 3);
+    assert_int_equal(c->nrescheduled, 0);
+    bool quorum = false, pdb = false;
+    for (uint32_t i = 0; i < c->nbreaches; i++) {
+        if (c->breaches[i].kind == 1) {
+            quorum = true;
+            assert_int_equal(c->breaches[i].want, 3);
+            assert_int_equal(c->breaches[i].have, 2);
+        }
+        if (c->breaches[i].kind == 0) {
+            pdb = true;
+            /* 20% of 5 rounds up to 1 unavailable: 4 must stay */
+            assert_int_equal(c->breaches[i].want, 4);
+        }
+    }
+    assert_true(quorum);
+    assert_true(pdb);
+    th_free(&x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -367,6 +512,11 @@ int main(void)
         cmocka_unit_test(test_config_errors),
         cmocka_unit_test(test_zone_loss),
         cmocka_unit_test(test_each_zone_and_control_plane),
+        cmocka_unit_test(test_daemon_message),
+        cmocka_unit_test(test_gates_and_other_scheduler),
+        cmocka_unit_test(test_added_affinity),
+        cmocka_unit_test(test_list_defaulting),
+        cmocka_unit_test(test_quorum_and_max_unavailable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,6 +121,16 @@ static void test_defaults(void **state)
     assert_string_equal(s->storage.backup_schedule, "0 2 * * *");
     assert_int_equal(s->multicluster.fleet, KA_FLEET_NONE);
     assert_true(s->monitoring.enabled);
+    /* the log collector ships to Loki beside Prometheus */
+    assert_true(s->logging.enabled);
+    assert_string_equal(s->logging.ns, "logging");
+    assert_int_equal(s->logging.backend, KA_LOG_LOKI);
+    assert_string_equal(s->logging.host, "loki.monitoring.svc.cluster.local");
+    assert_int_equal(s->logging.port, 3100);
+    assert_false(s->logging.tls);
+    assert_string_equal(s->logging.backend_ns, "monitoring");
+    assert_int_equal(s->logging.ncidrs, 0);
+    assert_string_equal(s->logging.image, KA_LOG_DEFAULT_IMAGE);
     ka_spec_free(s);
 }
 
@@ -254,6 +265,123 @@ static void test_errors(void **state)
     ka_diags_free(&d);
 }
 
+/* The plan of text as a single string of its logging.yaml (NULL when none),
+ * after checking that every unit passes the self-check. */
+static char *plan_logging(const char *text)
+{
+    ka_spec *s = load_ok(text);
+    ka_gen_plan p;
+    ka_diags d;
+    ka_diags_init(&d);
+    assert_int_equal(ka_gen_plan_build(&p, s, &d), 0);
+    ka_gen_check *v;
+    size_t nv;
+    long found = ka_gen_self_check(&p, &v, &nv, &d);
+    for (size_t u = 0; found != 0 && u < nv; u++)
+        for (size_t i = 0; i < v[u].res.n; i++)
+            fprintf(stderr, "%s: %s %s\n", v[u].unit, v[u].res.v[i].rule->id, v[u].res.v[i].message);
+    assert_int_equal(found, 0);
+    ka_gen_check_free(v, nv);
+    const ka_gen_file *f = ka_gen_plan_find(&p, "clusters/mini/platform/logging.yaml");
+    char *out = f ? strndup(f->data.p, f->data.n) : NULL;
+    ka_gen_plan_free(&p);
+    ka_diags_free(&d);
+    ka_spec_free(s);
+    return out;
+}
+
+static void test_logging(void **state)
+{
+    (void)state;
+    /* the default: Loki in the monitoring namespace, Cilium, kubeadm */
+    char *y = plan_logging(minimal);
+    assert_non_null(y);
+    assert_non_null(strstr(y, "kind: DaemonSet"));
+    assert_non_null(strstr(y, "kubearch.io/ignore: SEC-003,SEC-004,SEC-016,SEC-022"));
+    assert_non_null(strstr(y, "kind: CiliumNetworkPolicy"));
+    assert_non_null(strstr(y, "Path                       /var/log/kubernetes/audit/audit.log"));
+    assert_non_null(strstr(y, "Labels                     job=kube-apiserver-audit, cluster=mini"));
+    assert_non_null(strstr(y, "kubernetes.io/metadata.name: monitoring"));
+    assert_non_null(strstr(y, "kind: PodMonitor"));
+    /* quota: (3 + 4 + 1) nodes x 3 zones + 3 control-plane nodes + 1 surge pod */
+    assert_non_null(strstr(y, "    pods: 28\n"));
+    free(y);
+
+    /* an outside Elasticsearch on Calico without monitoring: addresses, TLS */
+    char *t = edit(minimal, "  storage:\n",
+                   "  monitoring: {enabled: false}\n"
+                   "  logging:\n"
+                   "    backend: {type: elasticsearch, host: logs.example.com,\n"
+                   "              cidrs: [198.51.100.0/24, 203.0.113.0/24]}\n"
+                   "  storage:\n");
+    char *t2 = edit(t, "  networking:\n", "  networking:\n    cni: calico\n");
+    ka_spec *s = load_ok(t2);
+    assert_true(s->logging.enabled);
+    assert_null(s->logging.backend_ns);
+    assert_true(s->logging.tls);
+    assert_int_equal(s->logging.port, 9200);
+    assert_int_equal(s->logging.ncidrs, 2);
+    ka_spec_free(s);
+    y = plan_logging(t2);
+    assert_non_null(y);
+    assert_non_null(strstr(y, "cidr: 198.51.100.0/24"));
+    assert_non_null(strstr(y, "cidr: 203.0.113.0/24"));
+    assert_non_null(strstr(y, "Name                       es"));
+    assert_non_null(strstr(y, "Logstash_Prefix            mini-audit"));
+    assert_non_null(strstr(y, "tls.verify                 On"));
+    /* Calico: the API server through the machine network */
+    assert_non_null(strstr(y, "cidr: 10.0.0.0/16"));
+    assert_null(strstr(y, "CiliumNetworkPolicy"));
+    assert_null(strstr(y, "PodMonitor"));
+    free(y);
+    free(t);
+    free(t2);
+
+    /* an address is its own /32; forward and OpenTelemetry outputs */
+    t = edit(minimal, "  storage:\n",
+             "  logging:\n    backend: {type: forward, host: 192.0.2.7}\n  storage:\n");
+    s = load_ok(t);
+    assert_int_equal(s->logging.port, 24224);
+    assert_int_equal(s->logging.ncidrs, 1);
+    assert_string_equal(s->logging.cidrs[0], "192.0.2.7/32");
+    ka_spec_free(s);
+    y = plan_logging(t);
+    assert_non_null(strstr(y, "Name                       forward"));
+    assert_non_null(strstr(y, "cidr: 192.0.2.7/32"));
+    free(y);
+    free(t);
+    t = edit(minimal, "  storage:\n",
+             "  logging:\n    backend: {type: opentelemetry, host: otel.monitoring.svc}\n"
+             "  storage:\n");
+    y = plan_logging(t);
+    assert_non_null(strstr(y, "Logs_uri                   /v1/logs"));
+    assert_non_null(strstr(y, "Port                       4318"));
+    free(y);
+    free(t);
+
+    /* without monitoring and a backend: no collector */
+    t = edit(minimal, "  storage:\n", "  monitoring: {enabled: false}\n  storage:\n");
+    s = load_ok(t);
+    assert_false(s->logging.enabled);
+    ka_spec_free(s);
+    assert_null(plan_logging(t));
+    free(t);
+    t = edit(minimal, "  storage:\n", "  logging: {enabled: false}\n  storage:\n");
+    assert_null(plan_logging(t));
+    free(t);
+
+    /* errors at the field to change */
+    ka_diags d;
+    ka_diags_init(&d);
+    t = edit(minimal, "  storage:\n", "  logging:\n    backend: {host: loki.loki.svc}\n  storage:\n");
+    assert_null(load(t, &d));
+    assert_int_equal(d.errors, 1);
+    assert_int_equal(d.v[0].line, 21);
+    assert_non_null(strstr(d.v[0].msg, "runs in the monitoring namespace \"monitoring\""));
+    ka_diags_free(&d);
+    free(t);
+}
+
 static void test_names(void **state)
 {
     (void)state;
@@ -385,6 +513,7 @@ int main(void)
         cmocka_unit_test(test_workloads),
         cmocka_unit_test(test_clusters),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_logging),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_starters),
         cmocka_unit_test(test_emit_quoting),
