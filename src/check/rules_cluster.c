@@ -560,6 +560,12 @@ void ka_setrule_clu009(ka_ctx *ctx, const ka_objset *s)
     for (size_t i = 0; i < kcp.n; i++)
         if (node_mentions(kcp.v[i]->root, "audit-policy-file", 0) || node_mentions(kcp.v[i]->root, "audit-log-path", 0))
             ka_objvec_push(&audit, kcp.v[i]);
+    /* EKS: the control plane's audit log goes to CloudWatch when Cluster API
+     * Provider AWS enables it (AWSManagedControlPlane.spec.logging.audit) */
+    ka_objlist eks = kind(s, "AWSManagedControlPlane");
+    for (size_t i = 0; i < eks.n; i++)
+        if (ka_bool(ka_path(eks.v[i]->root, "spec", "logging", "audit", NULL)) == 1)
+            ka_objvec_push(&audit, eks.v[i]);
     ka_objlist pods = kind(s, "Pod");
     for (size_t i = 0; i < pods.n; i++)
         if (ka_str_has_prefix(pods.v[i]->name, "kube-apiserver") && node_mentions(pods.v[i]->root, "--audit-policy-file", 0))

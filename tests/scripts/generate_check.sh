@@ -13,9 +13,9 @@
 # configuration in its control plane (management/<cluster>/, applied to the
 # management cluster), its collector in clusters/<cluster>/. So it is left
 # out of the unit checks and checked per cluster on the two directories
-# together: pass for kubeadm control planes; partial (collector only) where
-# CLU-009 cannot see the audit trail (EKS control-plane logging, control
-# planes built outside the tree); see docs/generate.md.
+# together: pass for kubeadm control planes and EKS control planes with audit
+# logging; partial (collector only) where CLU-009 cannot see the audit trail
+# (control planes built outside the tree); see docs/generate.md.
 set -u
 bin=$(cd "$(dirname "${1:?usage: generate_check.sh KUBEARCH}")" && pwd)/$(basename "$1")
 cd "$(dirname "$0")/../.." || exit 2
@@ -59,7 +59,8 @@ for spec in examples/specs/*.yaml; do
         [ -d "$mgmt" ] || mgmt=
         # shellcheck disable=SC2086
         got=$("$bin" check --rules CLU-009 --no-config --no-hints $mgmt "$dir" 2>&1 | grep "^CLU-009")
-        if [ -n "$mgmt" ] && grep -q "^kind: KubeadmControlPlane$" "$mgmt/control-plane.yaml"; then
+        if [ -n "$mgmt" ] && grep -Eq "^kind: (KubeadmControlPlane|AWSManagedControlPlane)$" "$mgmt/control-plane.yaml" &&
+            { grep -q "^kind: KubeadmControlPlane$" "$mgmt/control-plane.yaml" || grep -Eq "^ +audit: true$" "$mgmt/control-plane.yaml"; }; then
             want="pass +audit policy: yes; log collector DaemonSet: yes"
         else
             want="partial +audit policy: not found; log collector DaemonSet: yes"
