@@ -17,7 +17,7 @@
 # FUZZ_TIMEOUT (seconds per input, default 10), FUZZ_JOBS (parallel compiles),
 # FUZZ_BUILD (default build/fuzz), FUZZ_KEEP, CLANG (default clang), FUZZ_SAN
 # (sanitizer flags, e.g. to step over a known report while hunting for others;
-# use another FUZZ_BUILD then, objects are not rebuilt when only flags change).
+# better in another FUZZ_BUILD, so that the default objects and corpus stay).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
@@ -52,6 +52,11 @@ fi
 # The library sources are the Makefile's LIB_SRC (so SKIP=... works here too),
 # plus the weak rule placeholders it generates with scripts/gen_pending.py.
 mkdir -p "$OUT/obj" "$OUT/gen" || die "cannot create $OUT"
+# objects built with other flags are rebuilt
+if [ "$(cat "$OUT/flags" 2>/dev/null)" != "$CLANG $CFLAGS_F $SAN" ]; then
+    rm -f "$OUT"/obj/*.o
+    echo "$CLANG $CFLAGS_F $SAN" >"$OUT/flags"
+fi
 read -r -a lib_src < <(make --no-print-directory -s -f Makefile -f - fuzz-print-lib-src 2>/dev/null <<<$'fuzz-print-lib-src:\n\t@echo $(LIB_SRC)')
 if [ "${#lib_src[@]}" -eq 0 ]; then
     lib_src=()

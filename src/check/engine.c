@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "rule.h"
 #include "../core/hmap.h"
+#include "kubearch/rbac.h"
 
 #include <ctype.h>
 #include <fnmatch.h>
@@ -361,6 +362,13 @@ bool ka_present(const ka_ctx *ctx, const char *kind, ka_str ns, ka_str name)
     return false;
 }
 
+ka_rbac *ka_ctx_rbac(ka_ctx *ctx)
+{
+    if (!ctx->rbac)
+        ctx->rbac = ka_rbac_build(ctx->set, NULL);
+    return ctx->rbac;
+}
+
 ka_selindex *ka_ctx_selindex(ka_ctx *ctx, const char *kind)
 {
     ka_selindex **slot;
@@ -529,6 +537,7 @@ int ka_check_run(const ka_objset *s, const ka_check_opts *o, ka_results *r, char
             rule_table[i].check_set(&ctx, s);
         }
 
+    ka_rbac_free(ctx.rbac);
     ka_selindex_free(ctx.ix_service);
     ka_selindex_free(ctx.ix_pdb);
     ka_selindex_free(ctx.ix_netpol);

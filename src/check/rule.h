@@ -18,6 +18,7 @@ struct ka_ctx {
     int kube_major, kube_minor;
     /* reverse selector indexes, built on first use and freed after the run */
     ka_selindex *ix_service, *ix_pdb, *ix_netpol;
+    struct ka_rbac *rbac; /* the RBAC model, built on first use */
     /* the NetworkPolicy analysis the NET-012.. rules share, built on first
      * use and freed after the run (rules_netpol.c) */
     struct ka_netcache *netcache;
@@ -25,6 +26,9 @@ struct ka_ctx {
 
 /* Frees the run's NetworkPolicy analysis (NULL is fine). */
 void ka_netcache_free(struct ka_netcache *nc);
+
+/* The run's RBAC model (roles, aggregation, bindings), built once on first use. */
+struct ka_rbac *ka_ctx_rbac(ka_ctx *ctx);
 
 /* The run's reverse selector index for "Service", "PodDisruptionBudget" or
  * "NetworkPolicy" (built once per run on first use). */

@@ -56,7 +56,8 @@ static bool all_star(const ka_str *v, size_t n)
 
 void ka_setrule_rbac001(ka_ctx *ctx, const ka_objset *s)
 {
-    ka_rbac *m = ka_rbac_build(s, NULL);
+    const ka_rbac *m = ka_ctx_rbac(ctx); /* built once per run from s */
+    (void)s;
     ka_buf subj, why;
     ka_buf_init(&subj);
     ka_buf_init(&why);
@@ -91,7 +92,6 @@ void ka_setrule_rbac001(ka_ctx *ctx, const ka_objset *s)
     }
     ka_buf_free(&subj);
     ka_buf_free(&why);
-    ka_rbac_free(m);
 }
 
 /* ---- workloads ------------------------------------------------------------ */
@@ -160,7 +160,7 @@ void ka_setrule_rbac011(ka_ctx *ctx, const ka_objset *s)
         if (!token_mounted(s, o, sa))
             continue;
         if (!m)
-            m = ka_rbac_build(s, NULL);
+            m = ka_ctx_rbac(ctx);
         ka_rbac_identity id;
         ka_rbac_identity_sa(&id, a, o->ns, sa);
         ka_buf_reset(&b);
@@ -203,7 +203,6 @@ void ka_setrule_rbac011(ka_ctx *ctx, const ka_objset *s)
     }
     ka_buf_free(&b);
     ka_arena_free(a);
-    ka_rbac_free(m);
 }
 
 void ka_setrule_rbac033(ka_ctx *ctx, const ka_objset *s)
@@ -220,7 +219,7 @@ void ka_setrule_rbac033(ka_ctx *ctx, const ka_objset *s)
         if (!token_mounted(s, o, sa))
             continue;
         if (!m)
-            m = ka_rbac_build(s, NULL);
+            m = ka_ctx_rbac(ctx);
         ka_rbac_path p;
         int hops = ka_rbac_escalation_path(m, o->ns, sa, &p);
         if (hops > 0) {
@@ -236,14 +235,14 @@ void ka_setrule_rbac033(ka_ctx *ctx, const ka_objset *s)
         ka_rbac_path_free(&p);
     }
     ka_buf_free(&b);
-    ka_rbac_free(m);
 }
 
 /* ---- RBAC-027 ------------------------------------------------------------- */
 
 void ka_setrule_rbac027(ka_ctx *ctx, const ka_objset *s)
 {
-    ka_rbac *m = ka_rbac_build(s, NULL);
+    const ka_rbac *m = ka_ctx_rbac(ctx); /* built once per run from s */
+    (void)s;
     ka_buf subj;
     ka_buf_init(&subj);
     static const char *const verbs[] = { "update", "patch" };
@@ -274,7 +273,6 @@ void ka_setrule_rbac027(ka_ctx *ctx, const ka_objset *s)
         }
     }
     ka_buf_free(&subj);
-    ka_rbac_free(m);
 }
 
 /* ---- RBAC-031 ------------------------------------------------------------- */
@@ -336,7 +334,8 @@ static void ineffective_role(ka_ctx *ctx, const ka_rbac *m, const ka_rbac_role *
 
 void ka_setrule_rbac031(ka_ctx *ctx, const ka_objset *s)
 {
-    ka_rbac *m = ka_rbac_build(s, NULL);
+    const ka_rbac *m = ka_ctx_rbac(ctx); /* built once per run from s */
+    (void)s;
     for (size_t i = 0; i < ka_rbac_nroles(m); i++)
         ineffective_role(ctx, m, ka_rbac_role_at(m, i));
     ka_buf idx;
@@ -372,5 +371,4 @@ void ka_setrule_rbac031(ka_ctx *ctx, const ka_objset *s)
                       (int)r->name.n, r->name.p, (int)idx.n, idx.p, bad == 1 ? "s" : "");
     }
     ka_buf_free(&idx);
-    ka_rbac_free(m);
 }

@@ -281,16 +281,23 @@ static const token_shape shapes[] = {
     { "rk_live_", cc_alnum, 16, 255, "a Stripe secret key" },
 };
 
-/* A token of a known shape, delimited by non-token characters. */
+/* A token of a known shape, delimited by non-token characters. One pass:
+ * only positions that start a token and hold the first letter of a known
+ * prefix are compared (values are scanned once, not once per shape). */
 static const char *known_token(ka_str s)
 {
-    for (size_t k = 0; k < sizeof shapes / sizeof *shapes; k++) {
-        const token_shape *t = &shapes[k];
-        size_t pl = strlen(t->prefix);
-        for (size_t i = 0; i + pl <= s.n; i++) {
-            if (memcmp(s.p + i, t->prefix, pl) != 0)
+    for (size_t i = 0; i < s.n; i++) {
+        char c = s.p[i];
+        if (c != 'A' && c != 'g' && c != 'x' && c != 's' && c != 'r')
+            continue;
+        if (i > 0 && cc_alnum_dash_us(s.p[i - 1]))
+            continue;
+        for (size_t k = 0; k < sizeof shapes / sizeof *shapes; k++) {
+            const token_shape *t = &shapes[k];
+            if (t->prefix[0] != c)
                 continue;
-            if (i > 0 && cc_alnum_dash_us(s.p[i - 1]))
+            size_t pl = strlen(t->prefix);
+            if (i + pl > s.n || memcmp(s.p + i, t->prefix, pl) != 0)
                 continue;
             size_t j = i + pl;
             while (j < s.n && t->body(s.p[j]))

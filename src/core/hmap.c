@@ -69,6 +69,20 @@ void *ka_hmap_get(const ka_hmap *m, ka_str key)
     return NULL;
 }
 
+void *const *ka_hmap_getslot(const ka_hmap *m, ka_str key)
+{
+    if (!m->cap)
+        return NULL;
+    uint64_t hv = ka_hash(key.p, key.n);
+    size_t h = (size_t)hv & (m->cap - 1);
+    while (m->e[h].key.p) {
+        if (m->e[h].hash == hv && ka_str_eq(m->e[h].key, key))
+            return &m->e[h].val;
+        h = (h + 1) & (m->cap - 1);
+    }
+    return NULL;
+}
+
 void ka_ptrvec_push(ka_ptrvec *v, const void *p)
 {
     if (v->n == v->cap) {

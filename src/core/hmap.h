@@ -24,6 +24,8 @@ void ka_hmap_free(ka_hmap *m);
 /* Slot for key: *slot is NULL when the key is new. */
 void **ka_hmap_slot(ka_hmap *m, ka_str key);
 void *ka_hmap_get(const ka_hmap *m, ka_str key);
+/* The value slot of key, or NULL when absent (stable until the map grows). */
+void *const *ka_hmap_getslot(const ka_hmap *m, ka_str key);
 
 /* Growable pointer vector (heap). */
 typedef struct ka_ptrvec {

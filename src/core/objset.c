@@ -51,12 +51,28 @@ ka_objset *ka_objset_new(const ka_limits *lim)
     return s;
 }
 
+/* Index values: most label pairs and names occur once, so a value is the
+ * object itself, and becomes a tagged ka_ptrvec (low bit set) only when a
+ * second object joins. That saves a vector allocation per unique key. */
+#define VEC_TAG ((uintptr_t)1)
+
+static bool is_vec(const void *v)
+{
+    return ((uintptr_t)v & VEC_TAG) != 0;
+}
+
+static ka_ptrvec *as_vec(void *v)
+{
+    return (ka_ptrvec *)((uintptr_t)v & ~VEC_TAG);
+}
+
 static void free_vec_map(ka_hmap *m)
 {
     for (size_t i = 0; i < m->cap; i++)
-        if (m->e[i].key.p && m->e[i].val) {
-            ka_ptrvec_free(m->e[i].val);
-            free(m->e[i].val);
+        if (m->e[i].key.p && m->e[i].val && is_vec(m->e[i].val)) {
+            ka_ptrvec *v = as_vec(m->e[i].val);
+            ka_ptrvec_free(v);
+            free(v);
         }
     ka_hmap_free(m);
 }
@@ -298,16 +314,26 @@ static ka_str key3(ka_buf *b, ka_str a, ka_str c, ka_str e)
 static void vec_add(ka_hmap *m, ka_str key, const void *p)
 {
     void **slot = ka_hmap_slot(m, key);
-    if (!*slot)
-        *slot = ka_xcalloc(1, sizeof(ka_ptrvec));
-    ka_ptrvec_push(*slot, p);
+    if (!*slot) {
+        *slot = (void *)p;
+        return;
+    }
+    if (!is_vec(*slot)) {
+        ka_ptrvec *v = ka_xcalloc(1, sizeof *v);
+        ka_ptrvec_push(v, *slot);
+        *slot = (void *)((uintptr_t)v | VEC_TAG);
+    }
+    ka_ptrvec_push(as_vec(*slot), p);
 }
 
 static ka_objlist vec_list(const ka_hmap *m, ka_str key)
 {
-    const ka_ptrvec *v = ka_hmap_get(m, key);
-    if (!v)
+    void *const *slot = ka_hmap_getslot(m, key);
+    if (!slot || !*slot)
         return (ka_objlist){ 0, NULL };
+    if (!is_vec(*slot)) /* a single object: the slot itself is its one-element list */
+        return (ka_objlist){ 1, (const ka_object *const *)slot };
+    const ka_ptrvec *v = as_vec(*slot);
     return (ka_objlist){ v->n, (const ka_object *const *)v->v };
 }
 
