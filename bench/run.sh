@@ -233,6 +233,25 @@ for peer in kube-linter kubeconform kube-score kubeval polaris; do
 done
 [ "$peers" = 1 ] || echo "  (no peer linter is installed here, and none can be installed: only the libyaml baseline is compared)"
 
+# ==== the other benchmarks ======================================================
+# After the main part, so that one `make bench` prints every comparison: the
+# cross-object rules (bench/crossobj.sh), NetworkPolicy reachability
+# (netpol.sh), RBAC (rbac.sh) and the scheduler simulation (simulate.sh), each
+# with its own generated input and targets. A target one of them misses (or
+# a failure) counts as missed here. BENCH_EXTRA=0 skips them all, and
+# BENCH_EXTRA="crossobj netpol" runs only those.
+for extra in ${BENCH_EXTRA-crossobj netpol rbac simulate}; do
+    [ "$extra" != 0 ] || break
+    [ -f "bench/$extra.sh" ] || continue
+    echo
+    KUBEARCH=$KUBEARCH BENCH_DIR=$BENCH_DIR CC_BENCH=$CC_BENCH BENCH_STRICT=1 bash "bench/$extra.sh"
+    rc=$?
+    if [ "$rc" != 0 ]; then
+        missed=1
+        echo "bench: bench/$extra.sh missed a target or failed (exit $rc)"
+    fi
+done
+
 echo
 if [ "$missed" = 1 ]; then
     echo "bench: a target was MISSED (see above)"
