@@ -6,6 +6,7 @@
  */
 #include "rule.h"
 #include "rules_rbac.h"
+#include "../core/hmap.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -145,12 +146,54 @@ static const capability caps[] = {
     { "reach the kubelet API (nodes/proxy)", "get", "", "nodes", "proxy", true },
 };
 
+/* ---- per-ServiceAccount memo -------------------------------------------- */
+
+/* What a rule concluded for one ServiceAccount, so that the workloads that
+ * share it cost one evaluation: "" means no finding. Keys ns\0sa. */
+typedef struct sa_memo {
+    ka_arena *arena;
+    ka_hmap map;
+    ka_buf key;
+} sa_memo;
+
+static void memo_init(sa_memo *mm)
+{
+    mm->arena = ka_arena_new();
+    ka_hmap_init(&mm->map, mm->arena);
+    ka_buf_init(&mm->key);
+}
+
+static void memo_free(sa_memo *mm)
+{
+    ka_hmap_free(&mm->map);
+    ka_buf_free(&mm->key);
+    ka_arena_free(mm->arena);
+}
+
+/* The slot of ns/sa: *slot is NULL when not yet evaluated. */
+static void **memo_slot(sa_memo *mm, ka_str ns, ka_str sa)
+{
+    ka_buf_reset(&mm->key);
+    ka_buf_addstr(&mm->key, ns);
+    ka_buf_addc(&mm->key, '\0');
+    ka_buf_addstr(&mm->key, sa);
+    return ka_hmap_slot(&mm->map, (ka_str){ mm->key.p, mm->key.n });
+}
+
+static void memo_set(sa_memo *mm, void **slot, const char *msg, size_t n)
+{
+    *slot = ka_arena_strndup(mm->arena, msg, n);
+}
+
 void ka_setrule_rbac011(ka_ctx *ctx, const ka_objset *s)
 {
     ka_rbac *m = NULL;
     ka_arena *a = ka_arena_new();
-    ka_buf b;
+    ka_buf b, msg;
     ka_buf_init(&b);
+    ka_buf_init(&msg);
+    sa_memo memo;
+    memo_init(&memo);
     size_t n = ka_objset_count(s);
     for (size_t i = 0; i < n; i++) {
         const ka_object *o = ka_objset_at(s, i);
@@ -159,6 +202,12 @@ void ka_setrule_rbac011(ka_ctx *ctx, const ka_objset *s)
         ka_str sa = pod_sa(o);
         if (!token_mounted(s, o, sa))
             continue;
+        void **seen = memo_slot(&memo, o->ns, sa);
+        if (*seen) {
+            if (*(const char *)*seen)
+                ka_report(ctx, o, NULL, NULL, "%s", (const char *)*seen);
+            continue;
+        }
         if (!m)
             m = ka_ctx_rbac(ctx);
         ka_rbac_identity id;
@@ -168,10 +217,13 @@ void ka_setrule_rbac011(ka_ctx *ctx, const ka_objset *s)
         if (ka_rbac_admin_power(m, &id, &pw)) {
             /* everything else follows from it: say only that */
             grant_ref(&b, &pw.grant);
-            ka_report(ctx, o, NULL, NULL,
-                      "runs as ServiceAccount %.*s/%.*s, whose token is cluster-admin-equivalent: "
-                      "it %s (%.*s)",
-                      (int)o->ns.n, o->ns.p, (int)sa.n, sa.p, pw.what, (int)b.n, b.p);
+            ka_buf_reset(&msg);
+            ka_buf_printf(&msg,
+                          "runs as ServiceAccount %.*s/%.*s, whose token is cluster-admin-equivalent: "
+                          "it %s (%.*s)",
+                          (int)o->ns.n, o->ns.p, (int)sa.n, sa.p, pw.what, (int)b.n, b.p);
+            memo_set(&memo, seen, msg.p, msg.n);
+            ka_report(ctx, o, NULL, NULL, "%s", ka_buf_cstr(&msg));
             continue;
         }
         const char *last = NULL;
@@ -197,10 +249,16 @@ void ka_setrule_rbac011(ka_ctx *ctx, const ka_objset *s)
             }
             ka_rbac_grants_free(&g);
         }
+        ka_buf_reset(&msg);
         if (b.n)
-            ka_report(ctx, o, NULL, NULL, "runs as ServiceAccount %.*s/%.*s, whose token can: %.*s",
-                      (int)o->ns.n, o->ns.p, (int)sa.n, sa.p, (int)b.n, b.p);
+            ka_buf_printf(&msg, "runs as ServiceAccount %.*s/%.*s, whose token can: %.*s",
+                          (int)o->ns.n, o->ns.p, (int)sa.n, sa.p, (int)b.n, b.p);
+        memo_set(&memo, seen, msg.p ? msg.p : "", msg.n);
+        if (msg.n)
+            ka_report(ctx, o, NULL, NULL, "%s", ka_buf_cstr(&msg));
     }
+    memo_free(&memo);
+    ka_buf_free(&msg);
     ka_buf_free(&b);
     ka_arena_free(a);
 }
@@ -208,8 +266,11 @@ void ka_setrule_rbac011(ka_ctx *ctx, const ka_objset *s)
 void ka_setrule_rbac033(ka_ctx *ctx, const ka_objset *s)
 {
     ka_rbac *m = NULL;
-    ka_buf b;
+    ka_buf b, msg;
     ka_buf_init(&b);
+    ka_buf_init(&msg);
+    sa_memo memo;
+    memo_init(&memo);
     size_t n = ka_objset_count(s);
     for (size_t i = 0; i < n; i++) {
         const ka_object *o = ka_objset_at(s, i);
@@ -218,6 +279,12 @@ void ka_setrule_rbac033(ka_ctx *ctx, const ka_objset *s)
         ka_str sa = pod_sa(o);
         if (!token_mounted(s, o, sa))
             continue;
+        void **seen = memo_slot(&memo, o->ns, sa);
+        if (*seen) {
+            if (*(const char *)*seen)
+                ka_report(ctx, o, NULL, NULL, "%s", (const char *)*seen);
+            continue;
+        }
         if (!m)
             m = ka_ctx_rbac(ctx);
         ka_rbac_path p;
@@ -227,13 +294,20 @@ void ka_setrule_rbac033(ka_ctx *ctx, const ka_objset *s)
             for (size_t k = 0; k + 1 < p.n; k++)
                 ka_buf_printf(&b, "%s(%zu) %s", k ? "; " : "", k + 1, p.steps[k]);
             ka_buf_printf(&b, "; then %s", p.steps[p.n - 1]);
-            ka_report(ctx, o, NULL, NULL, "runs as ServiceAccount %.*s/%.*s, %d step%s from "
-                      "cluster-admin-equivalent power: %.*s",
-                      (int)o->ns.n, o->ns.p, (int)sa.n, sa.p, hops, hops == 1 ? "" : "s",
-                      (int)b.n, b.p);
         }
+        ka_buf_reset(&msg);
+        if (hops > 0)
+            ka_buf_printf(&msg, "runs as ServiceAccount %.*s/%.*s, %d step%s from "
+                          "cluster-admin-equivalent power: %.*s",
+                          (int)o->ns.n, o->ns.p, (int)sa.n, sa.p, hops, hops == 1 ? "" : "s",
+                          (int)b.n, b.p);
+        memo_set(&memo, seen, msg.p ? msg.p : "", msg.n);
+        if (msg.n)
+            ka_report(ctx, o, NULL, NULL, "%s", ka_buf_cstr(&msg));
         ka_rbac_path_free(&p);
     }
+    memo_free(&memo);
+    ka_buf_free(&msg);
     ka_buf_free(&b);
 }
 
