@@ -25,6 +25,8 @@ typedef struct ka_str {
 ka_str ka_str_c(const char *s); /* from a C string; NULL gives the empty string */
 bool ka_str_eq(ka_str a, ka_str b);
 bool ka_str_eqc(ka_str a, const char *c);
+/* ASCII case-insensitive ka_str_eqc. */
+bool ka_str_ieqc(ka_str a, const char *c);
 int ka_str_cmp(ka_str a, ka_str b);
 bool ka_str_has_prefix(ka_str s, const char *prefix);
 

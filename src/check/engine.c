@@ -430,6 +430,19 @@ void ka_scorecard(ka_ctx *ctx, ka_cl_status st, const ka_object *const *evidence
     }
 }
 
+const ka_node *ka_pod_spec_key(const ka_object *o)
+{
+    const ka_node *holder;
+    if (ka_kind_is(o, "Pod"))
+        holder = o->root;
+    else if (ka_kind_is(o, "CronJob"))
+        holder = ka_path(o->root, "spec", "jobTemplate", "spec", "template", NULL);
+    else
+        holder = ka_path(o->root, "spec", "template", NULL);
+    const ka_node *k = ka_get_key(holder, "spec");
+    return k ? k : (o->pod ? o->pod->spec : NULL);
+}
+
 bool ka_kind_is(const ka_object *o, const char *kind)
 {
     return ka_str_eqc(o->kind, kind);

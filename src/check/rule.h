@@ -66,6 +66,10 @@ void ka_scorecard(ka_ctx *ctx, ka_cl_status st, const ka_object *const *evidence
  * cluster-scoped kinds pass an empty ns. */
 bool ka_present(const ka_ctx *ctx, const char *kind, ka_str ns, ka_str name);
 
+/* The key node of the PodSpec ("spec:" of a Pod, or of the pod template of a
+ * workload or CronJob): where pod-level findings about a missing field point. */
+const ka_node *ka_pod_spec_key(const ka_object *o);
+
 /* Object kind tests. */
 bool ka_kind_is(const ka_object *o, const char *kind);
 /* Main containers, init containers and sidecars; ephemeral ones excluded

@@ -50,20 +50,6 @@ static const ka_node *pod_spec(const ka_object *o)
     return o->pod ? o->pod->spec : NULL;
 }
 
-/* The key node of the PodSpec ("spec:" of a Pod or of the pod template):
- * where pod-level findings about a missing field point. */
-static const ka_node *pod_spec_key(const ka_object *o)
-{
-    const ka_node *holder;
-    if (ka_kind_is(o, "Pod"))
-        holder = o->root;
-    else if (ka_kind_is(o, "CronJob"))
-        holder = ka_path(o->root, "spec", "jobTemplate", "spec", "template", NULL);
-    else
-        holder = ka_path(o->root, "spec", "template", NULL);
-    const ka_node *k = ka_get_key(holder, "spec");
-    return k ? k : pod_spec(o);
-}
 
 static const ka_node *container_sc(const ka_container *c)
 {
@@ -244,7 +230,7 @@ void ka_rule_ha005(ka_ctx *ctx, const ka_object *o)
     if (n.n == 0) {
         if (global_default_class(ctx))
             return;
-        ka_report(ctx, o, pc ? pc : pod_spec_key(o), NULL,
+        ka_report(ctx, o, pc ? pc : ka_pod_spec_key(o), NULL,
                   "no priorityClassName: the pods get the cluster's globalDefault PriorityClass, "
                   "or priority 0 when there is none");
         return;
@@ -363,7 +349,7 @@ void ka_rule_upg004(ka_ctx *ctx, const ka_object *o)
                                      ? ka_get(o->root, "spec")
                                      : ka_path(o->root, "spec", "jobTemplate", "spec", NULL);
         if (unset)
-            ka_report(ctx, o, rp ? rp : pod_spec_key(o), NULL,
+            ka_report(ctx, o, rp ? rp : ka_pod_spec_key(o), NULL,
                       "restartPolicy is not set: it defaults to Always, which a %.*s rejects "
                       "(OnFailure or Never)",
                       kn, o->kind.p);

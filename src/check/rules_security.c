@@ -23,46 +23,16 @@
 
 /*=== helpers ============================================================*/
 
-static bool ieq(ka_str a, const char *b)
-{
-    size_t n = strlen(b);
-    if (a.n != n)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char x = a.p[i], y = b[i];
-        if (x >= 'A' && x <= 'Z')
-            x = (char)(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z')
-            y = (char)(y - 'A' + 'a');
-        if (x != y)
-            return false;
-    }
-    return true;
-}
 
 static const ka_node *pod_spec(const ka_object *o)
 {
     return o->pod ? o->pod->spec : NULL;
 }
 
-/* The key node of the PodSpec ("spec:" of a Pod or of the pod template):
- * where pod-level findings about a missing field point. */
-static const ka_node *pod_spec_key(const ka_object *o)
-{
-    const ka_node *holder;
-    if (ka_kind_is(o, "Pod"))
-        holder = o->root;
-    else if (ka_kind_is(o, "CronJob"))
-        holder = ka_path(o->root, "spec", "jobTemplate", "spec", "template", NULL);
-    else
-        holder = ka_path(o->root, "spec", "template", NULL);
-    const ka_node *k = ka_get_key(holder, "spec");
-    return k ? k : pod_spec(o);
-}
 
 static bool is_windows(const ka_object *o)
 {
-    return ieq(ka_node_str(ka_path(pod_spec(o), "os", "name", NULL)), "windows");
+    return ka_str_ieqc(ka_node_str(ka_path(pod_spec(o), "os", "name", NULL)), "windows");
 }
 
 /* A field's value, or NULL when absent or null. */
@@ -116,9 +86,9 @@ static const ka_node *missing_at(const ka_container *c, const char *k1, const ch
 static bool cap_is(const ka_node *item, const char *name)
 {
     ka_str s = ka_node_str(item);
-    if (s.n > 4 && ieq((ka_str){ s.p, 4 }, "cap_"))
+    if (s.n > 4 && ka_str_ieqc((ka_str){ s.p, 4 }, "cap_"))
         s = (ka_str){ s.p + 4, s.n - 4 };
-    return ieq(s, name);
+    return ka_str_ieqc(s, name);
 }
 
 static const ka_node *caps_list(const ka_container *c, const char *which)
@@ -343,7 +313,7 @@ void ka_rule_sec010(ka_ctx *ctx, const ka_object *o)
         }
         const ka_node *type = field(prof, "type");
         ka_str t = ka_node_str(type);
-        if (ieq(t, "RuntimeDefault") || ieq(t, "Localhost"))
+        if (ka_str_ieqc(t, "RuntimeDefault") || ka_str_ieqc(t, "Localhost"))
             continue;
         if (type)
             ka_report(ctx, o, type, c, "%s seccompProfile.type is %s", level, ka_cstr(type));
@@ -502,7 +472,7 @@ static const char *const runtime_pipes[] = {
 static const char *sensitive_reason(ka_str path)
 {
     for (size_t i = 0; i < sizeof runtime_pipes / sizeof *runtime_pipes; i++)
-        if (ieq(path, runtime_pipes[i]))
+        if (ka_str_ieqc(path, runtime_pipes[i]))
             return "the container runtime's named pipe";
     if (path.n == 0 || path.p[0] != '/')
         return NULL;
@@ -619,7 +589,7 @@ void ka_rule_sec022(ka_ctx *ctx, const ka_object *o)
     const ka_node *san, *podf;
     const char *sakey;
     ka_str sa = service_account(o, &san, &sakey);
-    const ka_node *at = san ? san : pod_spec_key(o);
+    const ka_node *at = san ? san : ka_pod_spec_key(o);
     switch (token_mount(ctx, o, sa, &podf)) {
     case TOKEN_POD_FALSE:
     case TOKEN_SA_FALSE:
@@ -673,7 +643,7 @@ void ka_rule_sec023(ka_ctx *ctx, const ka_object *o)
     if (san)
         ka_report(ctx, o, san, NULL, "%s is default", sakey);
     else
-        ka_report(ctx, o, pod_spec_key(o), NULL,
+        ka_report(ctx, o, ka_pod_spec_key(o), NULL,
                   "no serviceAccountName: the pod runs as the namespace's default ServiceAccount");
 }
 

@@ -22,22 +22,6 @@
 
 /*=== shared helpers (storage_util.h) ====================================*/
 
-bool ka_sto_ieq(ka_str a, const char *b)
-{
-    size_t n = strlen(b);
-    if (a.n != n)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char x = a.p[i], y = b[i];
-        if (x >= 'A' && x <= 'Z')
-            x = (char)(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z')
-            y = (char)(y - 'A' + 'a');
-        if (x != y)
-            return false;
-    }
-    return true;
-}
 
 const ka_node *ka_sto_params(const ka_object *sc)
 {
@@ -48,7 +32,7 @@ const ka_node *ka_sto_params(const ka_object *sc)
 const ka_node *ka_sto_param(const ka_node *params, const char *key, const ka_node **keynode)
 {
     for (uint32_t i = 0; ka_is_map(params) && i < params->n; i++)
-        if (ka_sto_ieq(ka_node_str(KA_MAP_KEY(params, i)), key)) {
+        if (ka_str_ieqc(ka_node_str(KA_MAP_KEY(params, i)), key)) {
             if (keynode)
                 *keynode = KA_MAP_KEY(params, i);
             return KA_MAP_VAL(params, i);
@@ -124,7 +108,7 @@ static bool azure_zone_redundant(const ka_object *o)
     if (!sku)
         sku = ka_sto_param(params, "storageAccountType", NULL);
     ka_str s = ka_node_str(sku);
-    return s.n >= 4 && ka_sto_ieq((ka_str){ s.p + s.n - 4, 4 }, "_zrs");
+    return s.n >= 4 && ka_str_ieqc((ka_str){ s.p + s.n - 4, 4 }, "_zrs");
 }
 
 /* allowedTopologies pins the class to one zone: the volume and the pod both

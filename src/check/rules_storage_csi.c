@@ -104,7 +104,7 @@ static bool is_alnum_str(ka_str s)
 static bool in_ci(ka_str s, const char *const *list, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (ka_sto_ieq(s, list[i]))
+        if (ka_str_ieqc(s, list[i]))
             return true;
     return false;
 }
@@ -166,7 +166,7 @@ static int check_provisioner_keys(const sc *p)
     int fstypes = 0;
     for (uint32_t i = 0; i < p->params->n; i++) {
         ka_str k = KSTR(p, i);
-        bool fs = ka_sto_ieq(k, "fstype") || ka_str_eqc(k, RESERVED_PREFIX "fstype");
+        bool fs = ka_str_ieqc(k, "fstype") || ka_str_eqc(k, RESERVED_PREFIX "fstype");
         if (fs && ++fstypes == 2)
             ka_report(p->ctx, p->o, KEY(p, i), NULL,
                       "the file system type is set twice (fsType and %sfstype): the "
@@ -249,9 +249,9 @@ static void check_ebs_iops(const sc *p, const int *at)
                                              "sc1, st1, standard)");
         return;
     }
-    bool provisioned = ka_sto_ieq(type, "io1") || ka_sto_ieq(type, "io2");
-    bool fixed = ka_sto_ieq(type, "gp2") || ka_sto_ieq(type, "sc1") || ka_sto_ieq(type, "st1") ||
-                 ka_sto_ieq(type, "standard");
+    bool provisioned = ka_str_ieqc(type, "io1") || ka_str_ieqc(type, "io2");
+    bool fixed = ka_str_ieqc(type, "gp2") || ka_str_ieqc(type, "sc1") || ka_str_ieqc(type, "st1") ||
+                 ka_str_ieqc(type, "standard");
     if (provisioned && iops <= 0 && per_gb <= 0)
         ka_report(p->ctx, p->o, VAL(p, at[EBS_TYPE]), NULL,
                   "type %.*s needs iops or iopsPerGB: EC2 requires provisioned IOPS for io1 and "
@@ -264,7 +264,7 @@ static void check_ebs_iops(const sc *p, const int *at)
                   (int)type.n, type.p, ebs_keys[k]);
     }
     bool raise = at[EBS_AUTOINC] >= 0 && ka_str_eqc(VSTR(p, at[EBS_AUTOINC]), "true");
-    int64_t min = ka_sto_ieq(type, "gp3") ? 3000 : provisioned ? 100 : 0;
+    int64_t min = ka_str_ieqc(type, "gp3") ? 3000 : provisioned ? 100 : 0;
     if (iops > 0 && iops < min && !raise)
         ka_report(p->ctx, p->o, VAL(p, at[EBS_IOPS]), NULL,
                   "iops %lld is below the %.*s minimum of %lld: EC2 rejects the volume (or set "
@@ -285,7 +285,7 @@ static void check_ebs(const sc *p, int fstypes)
                          API server already refuses (parameters are strings) */
         int key = -1;
         for (int j = 0; j < EBS_NKEYS && key < 0; j++)
-            if (ka_sto_ieq(k, ebs_keys[j]))
+            if (ka_str_ieqc(k, ebs_keys[j]))
                 key = j;
         if (key < 0) {
             unknown_key(p, i);
@@ -339,33 +339,33 @@ static bool quantity_ok(ka_str v, bool nonneg)
 static void check_gce_value(const sc *p, uint32_t i)
 {
     ka_str k = KSTR(p, i), v = VSTR(p, i);
-    if (ka_sto_ieq(k, "replication-type")) {
-        if (v.n && !ka_sto_ieq(v, "none") && !ka_sto_ieq(v, "regional-pd"))
+    if (ka_str_ieqc(k, "replication-type")) {
+        if (v.n && !ka_str_ieqc(v, "none") && !ka_str_ieqc(v, "regional-pd"))
             bad_value(p, i, "replication-type is none or regional-pd");
-    } else if (ka_sto_ieq(k, "availability-class")) {
-        if (!ka_sto_ieq(v, "none") && !ka_sto_ieq(v, "regional-hard-failover"))
+    } else if (ka_str_ieqc(k, "availability-class")) {
+        if (!ka_str_ieqc(v, "none") && !ka_str_ieqc(v, "regional-hard-failover"))
             bad_value(p, i, "availability-class is none or regional-hard-failover");
-    } else if (ka_sto_ieq(k, "enable-confidential-storage") ||
-               ka_sto_ieq(k, "enable-multi-zone-provisioning")) {
-        if (!ka_sto_ieq(v, "true") && !ka_sto_ieq(v, "false"))
+    } else if (ka_str_ieqc(k, "enable-confidential-storage") ||
+               ka_str_ieqc(k, "enable-multi-zone-provisioning")) {
+        if (!ka_str_ieqc(v, "true") && !ka_str_ieqc(v, "false"))
             bad_value(p, i, "expected true or false");
-        else if (ka_sto_ieq(k, "enable-confidential-storage") && ka_sto_ieq(v, "true") &&
+        else if (ka_str_ieqc(k, "enable-confidential-storage") && ka_str_ieqc(v, "true") &&
                  !ka_len(exact(p, "disk-encryption-kms-key")))
             ka_report(p->ctx, p->o, KEY(p, i), NULL,
                       "%s requires disk-encryption-kms-key for confidential storage", p->driver);
-    } else if (ka_sto_ieq(k, "provisioned-iops-on-create")) {
+    } else if (ka_str_ieqc(k, "provisioned-iops-on-create")) {
         if (!quantity_ok(v, false))
             bad_value(p, i, "not a quantity");
-    } else if (ka_sto_ieq(k, "provisioned-throughput-on-create") ||
-               ka_sto_ieq(k, "data-cache-size")) {
+    } else if (ka_str_ieqc(k, "provisioned-throughput-on-create") ||
+               ka_str_ieqc(k, "data-cache-size")) {
         if (!quantity_ok(v, true))
             bad_value(p, i, "not a non-negative quantity");
-    } else if (ka_sto_ieq(k, "hyperdisk-type") || ka_sto_ieq(k, "pd-type") ||
-               ka_sto_ieq(k, "disk-type-preference")) {
-        if (ka_sto_ieq(k, "disk-type-preference") && v.n && !ka_sto_ieq(v, "hyperdisk-type") &&
-            !ka_sto_ieq(v, "pd-type"))
+    } else if (ka_str_ieqc(k, "hyperdisk-type") || ka_str_ieqc(k, "pd-type") ||
+               ka_str_ieqc(k, "disk-type-preference")) {
+        if (ka_str_ieqc(k, "disk-type-preference") && v.n && !ka_str_ieqc(v, "hyperdisk-type") &&
+            !ka_str_ieqc(v, "pd-type"))
             bad_value(p, i, "disk-type-preference is hyperdisk-type or pd-type");
-        else if (!ka_sto_ieq(ka_node_str(exact(p, "type")), "dynamic"))
+        else if (!ka_str_ieqc(ka_node_str(exact(p, "type")), "dynamic"))
             ka_report(p->ctx, p->o, KEY(p, i), NULL, "%s accepts %.*s only with type: dynamic",
                       p->driver, (int)k.n, k.p);
     }
@@ -378,7 +378,7 @@ static void check_gce(const sc *p)
         if (has_prefix(k, RESERVED_PREFIX) || ka_str_eqc(k, "csiProvisionerSecretName") ||
             ka_str_eqc(k, "csiProvisionerSecretNamespace") || !ka_is_scalar(VAL(p, i)))
             continue; /* the sidecar's keys; the two the driver skips as written */
-        if (ka_sto_ieq(k, "fstype"))
+        if (ka_str_ieqc(k, "fstype"))
             ka_report(p->ctx, p->o, KEY(p, i), NULL,
                       "%s rejects the parameter %.*s: use csi.storage.k8s.io/fstype", p->driver,
                       (int)k.n, k.p);
@@ -423,30 +423,30 @@ static void check_azure_value(const sc *p, uint32_t i)
 {
     ka_str k = KSTR(p, i), v = VSTR(p, i);
     int64_t n;
-    if (ka_sto_ieq(k, "skuName") || ka_sto_ieq(k, "storageAccountType"))
+    if (ka_str_ieqc(k, "skuName") || ka_str_ieqc(k, "storageAccountType"))
         azure_enum(p, i, azure_skus, NELEM(azure_skus),
                    "not a disk SKU (Standard_LRS, Premium_LRS, StandardSSD_LRS, UltraSSD_LRS, "
                    "Premium_ZRS, StandardSSD_ZRS, PremiumV2_LRS; case matters)");
-    else if (ka_sto_ieq(k, "cachingMode"))
+    else if (ka_str_ieqc(k, "cachingMode"))
         azure_enum(p, i, azure_caching, NELEM(azure_caching), "cachingMode is None, ReadOnly or ReadWrite");
-    else if (ka_sto_ieq(k, "diskEncryptionType"))
+    else if (ka_str_ieqc(k, "diskEncryptionType"))
         azure_enum(p, i, azure_encryption, NELEM(azure_encryption), "not a disk encryption type");
-    else if (ka_sto_ieq(k, "networkAccessPolicy"))
+    else if (ka_str_ieqc(k, "networkAccessPolicy"))
         azure_enum(p, i, azure_network, NELEM(azure_network),
                    "networkAccessPolicy is AllowAll, AllowPrivate or DenyAll");
-    else if (ka_sto_ieq(k, "publicNetworkAccess"))
+    else if (ka_str_ieqc(k, "publicNetworkAccess"))
         azure_enum(p, i, azure_public, NELEM(azure_public), "publicNetworkAccess is Enabled or Disabled");
-    else if (ka_sto_ieq(k, "DiskIOPSReadWrite") || ka_sto_ieq(k, "DiskMBpsReadWrite") ||
-             ka_sto_ieq(k, "LogicalSectorSize") || ka_sto_ieq(k, "attachDiskInitialDelay")) {
+    else if (ka_str_ieqc(k, "DiskIOPSReadWrite") || ka_str_ieqc(k, "DiskMBpsReadWrite") ||
+             ka_str_ieqc(k, "LogicalSectorSize") || ka_str_ieqc(k, "attachDiskInitialDelay")) {
         if (!go_int(v, 64, NULL))
             bad_value(p, i, "not an integer");
-    } else if (ka_sto_ieq(k, "maxShares")) {
+    } else if (ka_str_ieqc(k, "maxShares")) {
         if (!go_int(v, 64, &n) || n < 1)
             bad_value(p, i, "maxShares is an integer of at least 1");
-    } else if (ka_sto_ieq(k, "perfProfile")) {
-        if (!ka_sto_ieq(v, "none") && !ka_sto_ieq(v, "basic") && !ka_sto_ieq(v, "advanced"))
+    } else if (ka_str_ieqc(k, "perfProfile")) {
+        if (!ka_str_ieqc(v, "none") && !ka_str_ieqc(v, "basic") && !ka_str_ieqc(v, "advanced"))
             bad_value(p, i, "perfProfile is none, basic or advanced");
-    } else if (ka_sto_ieq(k, "enablePerformancePlus")) {
+    } else if (ka_str_ieqc(k, "enablePerformancePlus")) {
         if (!go_bool(v))
             bad_value(p, i, "expected true or false");
     }
@@ -470,7 +470,7 @@ static void check_azure(const sc *p)
         sku = ka_sto_param(p->params, "storageAccountType", NULL);
     const ka_node *cache = ka_sto_param(p->params, "cachingMode", NULL);
     ka_str c = ka_node_str(cache);
-    if (ka_sto_ieq(ka_node_str(sku), "PremiumV2_LRS") && c.n && !ka_sto_ieq(c, "None"))
+    if (ka_str_ieqc(ka_node_str(sku), "PremiumV2_LRS") && c.n && !ka_str_ieqc(c, "None"))
         ka_report(p->ctx, p->o, cache, NULL,
                   "%s rejects cachingMode %.*s for PremiumV2_LRS disks (only None)", p->driver,
                   (int)c.n, c.p);

@@ -7,9 +7,8 @@
 
 #include "rule.h"
 
-/* ASCII case-insensitive equality (CSI drivers compare parameter keys after
- * strings.ToLower, and some values with strings.EqualFold). */
-bool ka_sto_ieq(ka_str a, const char *b);
+/* Parameter keys and some values compare ASCII case-insensitively
+ * (ka_str_ieqc), as the CSI drivers do (strings.ToLower, strings.EqualFold). */
 
 /* The StorageClass's parameters mapping, or NULL. */
 const ka_node *ka_sto_params(const ka_object *sc);

@@ -23,6 +23,23 @@ bool ka_str_eqc(ka_str a, const char *c)
     return a.n == n && memcmp(a.p, c, n) == 0;
 }
 
+bool ka_str_ieqc(ka_str a, const char *c)
+{
+    size_t n = strlen(c);
+    if (a.n != n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char x = a.p[i], y = c[i];
+        if (x >= 'A' && x <= 'Z')
+            x = (char)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = (char)(y - 'A' + 'a');
+        if (x != y)
+            return false;
+    }
+    return true;
+}
+
 int ka_str_cmp(ka_str a, ka_str b)
 {
     size_t n = a.n < b.n ? a.n : b.n;
