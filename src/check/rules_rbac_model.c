@@ -146,169 +146,126 @@ static const capability caps[] = {
     { "reach the kubelet API (nodes/proxy)", "get", "", "nodes", "proxy", true },
 };
 
-/* ---- per-ServiceAccount memo -------------------------------------------- */
+/* ---- workloads judged by their ServiceAccount ------------------------------ */
 
-/* What a rule concluded for one ServiceAccount, so that the workloads that
- * share it cost one evaluation: "" means no finding. Keys ns\0sa. */
-typedef struct sa_memo {
-    ka_arena *arena;
-    ka_hmap map;
-    ka_buf key;
-} sa_memo;
+/* Writes into msg what the ServiceAccount ns/sa's token allows (empty: no
+ * finding). The arena lives for the whole run of the rule. */
+typedef void (*sa_judge)(ka_rbac *m, ka_arena *a, ka_str ns, ka_str sa, ka_buf *msg);
 
-static void memo_init(sa_memo *mm)
+/* Reports, on every pod-bearing object whose pods mount a token, what judge
+ * says of its ServiceAccount. Workloads sharing a ServiceAccount share one
+ * evaluation: the verdicts are remembered by ns\0sa ("" = no finding). */
+static void each_token_workload(ka_ctx *ctx, const ka_objset *s, sa_judge judge)
 {
-    mm->arena = ka_arena_new();
-    ka_hmap_init(&mm->map, mm->arena);
-    ka_buf_init(&mm->key);
+    ka_rbac *m = NULL;
+    ka_arena *a = ka_arena_new();
+    ka_hmap memo;
+    ka_hmap_init(&memo, a);
+    ka_buf key, msg;
+    ka_buf_init(&key);
+    ka_buf_init(&msg);
+    size_t n = ka_objset_count(s);
+    for (size_t i = 0; i < n; i++) {
+        const ka_object *o = ka_objset_at(s, i);
+        if (!o->pod || !ka_is_map(o->pod->spec) || !o->ns.n)
+            continue;
+        ka_str sa = pod_sa(o);
+        if (!token_mounted(s, o, sa))
+            continue;
+        ka_buf_reset(&key);
+        ka_buf_addstr(&key, o->ns);
+        ka_buf_addc(&key, '\0');
+        ka_buf_addstr(&key, sa);
+        void **seen = ka_hmap_slot(&memo, (ka_str){ key.p, key.n });
+        if (!*seen) {
+            if (!m)
+                m = ka_ctx_rbac(ctx);
+            ka_buf_reset(&msg);
+            judge(m, a, o->ns, sa, &msg);
+            *seen = ka_arena_strndup(a, msg.p ? msg.p : "", msg.n);
+        }
+        if (*(const char *)*seen)
+            ka_report(ctx, o, NULL, NULL, "%s", (const char *)*seen);
+    }
+    ka_hmap_free(&memo);
+    ka_buf_free(&key);
+    ka_buf_free(&msg);
+    ka_arena_free(a);
 }
 
-static void memo_free(sa_memo *mm)
+static void judge_rbac011(ka_rbac *m, ka_arena *a, ka_str ns, ka_str sa, ka_buf *msg)
 {
-    ka_hmap_free(&mm->map);
-    ka_buf_free(&mm->key);
-    ka_arena_free(mm->arena);
-}
-
-/* The slot of ns/sa: *slot is NULL when not yet evaluated. */
-static void **memo_slot(sa_memo *mm, ka_str ns, ka_str sa)
-{
-    ka_buf_reset(&mm->key);
-    ka_buf_addstr(&mm->key, ns);
-    ka_buf_addc(&mm->key, '\0');
-    ka_buf_addstr(&mm->key, sa);
-    return ka_hmap_slot(&mm->map, (ka_str){ mm->key.p, mm->key.n });
-}
-
-static void memo_set(sa_memo *mm, void **slot, const char *msg, size_t n)
-{
-    *slot = ka_arena_strndup(mm->arena, msg, n);
+    ka_rbac_identity id;
+    ka_rbac_identity_sa(&id, a, ns, sa);
+    ka_buf b;
+    ka_buf_init(&b);
+    ka_rbac_power pw;
+    if (ka_rbac_admin_power(m, &id, &pw)) {
+        /* everything else follows from it: say only that */
+        grant_ref(&b, &pw.grant);
+        ka_buf_printf(msg,
+                      "runs as ServiceAccount %.*s/%.*s, whose token is cluster-admin-equivalent: "
+                      "it %s (%.*s)",
+                      (int)ns.n, ns.p, (int)sa.n, sa.p, pw.what, (int)b.n, b.p);
+        ka_buf_free(&b);
+        return;
+    }
+    const char *last = NULL;
+    for (size_t k = 0; k < sizeof caps / sizeof caps[0]; k++) {
+        const capability *c = &caps[k];
+        if (last && !strcmp(last, c->text))
+            continue;
+        ka_rbac_request q;
+        memset(&q, 0, sizeof q);
+        q.verb = ka_str_c(c->verb);
+        q.group = ka_str_c(c->group);
+        q.resource = ka_str_c(c->res);
+        q.subresource = ka_str_c(c->sub);
+        q.ns = c->cluster ? (ka_str){ "", 0 } : ns;
+        ka_rbac_grants g;
+        ka_rbac_can(m, &id, &q, &g);
+        if (g.n) {
+            last = c->text;
+            ka_buf_printf(&b, "%s%s%s%.*s (", b.n ? "; " : "", c->text,
+                          c->cluster ? "" : " in ", c->cluster ? 0 : (int)ns.n, ns.p);
+            grant_ref(&b, &g.v[0]);
+            ka_buf_addc(&b, ')');
+        }
+        ka_rbac_grants_free(&g);
+    }
+    if (b.n)
+        ka_buf_printf(msg, "runs as ServiceAccount %.*s/%.*s, whose token can: %.*s", (int)ns.n,
+                      ns.p, (int)sa.n, sa.p, (int)b.n, b.p);
+    ka_buf_free(&b);
 }
 
 void ka_setrule_rbac011(ka_ctx *ctx, const ka_objset *s)
 {
-    ka_rbac *m = NULL;
-    ka_arena *a = ka_arena_new();
-    ka_buf b, msg;
-    ka_buf_init(&b);
-    ka_buf_init(&msg);
-    sa_memo memo;
-    memo_init(&memo);
-    size_t n = ka_objset_count(s);
-    for (size_t i = 0; i < n; i++) {
-        const ka_object *o = ka_objset_at(s, i);
-        if (!o->pod || !ka_is_map(o->pod->spec) || !o->ns.n)
-            continue;
-        ka_str sa = pod_sa(o);
-        if (!token_mounted(s, o, sa))
-            continue;
-        void **seen = memo_slot(&memo, o->ns, sa);
-        if (*seen) {
-            if (*(const char *)*seen)
-                ka_report(ctx, o, NULL, NULL, "%s", (const char *)*seen);
-            continue;
-        }
-        if (!m)
-            m = ka_ctx_rbac(ctx);
-        ka_rbac_identity id;
-        ka_rbac_identity_sa(&id, a, o->ns, sa);
-        ka_buf_reset(&b);
-        ka_rbac_power pw;
-        if (ka_rbac_admin_power(m, &id, &pw)) {
-            /* everything else follows from it: say only that */
-            grant_ref(&b, &pw.grant);
-            ka_buf_reset(&msg);
-            ka_buf_printf(&msg,
-                          "runs as ServiceAccount %.*s/%.*s, whose token is cluster-admin-equivalent: "
-                          "it %s (%.*s)",
-                          (int)o->ns.n, o->ns.p, (int)sa.n, sa.p, pw.what, (int)b.n, b.p);
-            memo_set(&memo, seen, msg.p, msg.n);
-            ka_report(ctx, o, NULL, NULL, "%s", ka_buf_cstr(&msg));
-            continue;
-        }
-        const char *last = NULL;
-        for (size_t k = 0; k < sizeof caps / sizeof caps[0]; k++) {
-            const capability *c = &caps[k];
-            if (last && !strcmp(last, c->text))
-                continue;
-            ka_rbac_request q;
-            memset(&q, 0, sizeof q);
-            q.verb = ka_str_c(c->verb);
-            q.group = ka_str_c(c->group);
-            q.resource = ka_str_c(c->res);
-            q.subresource = ka_str_c(c->sub);
-            q.ns = c->cluster ? (ka_str){ "", 0 } : o->ns;
-            ka_rbac_grants g;
-            ka_rbac_can(m, &id, &q, &g);
-            if (g.n) {
-                last = c->text;
-                ka_buf_printf(&b, "%s%s%s%.*s (", b.n ? "; " : "", c->text,
-                              c->cluster ? "" : " in ", c->cluster ? 0 : (int)o->ns.n, o->ns.p);
-                grant_ref(&b, &g.v[0]);
-                ka_buf_addc(&b, ')');
-            }
-            ka_rbac_grants_free(&g);
-        }
-        ka_buf_reset(&msg);
-        if (b.n)
-            ka_buf_printf(&msg, "runs as ServiceAccount %.*s/%.*s, whose token can: %.*s",
-                          (int)o->ns.n, o->ns.p, (int)sa.n, sa.p, (int)b.n, b.p);
-        memo_set(&memo, seen, msg.p ? msg.p : "", msg.n);
-        if (msg.n)
-            ka_report(ctx, o, NULL, NULL, "%s", ka_buf_cstr(&msg));
+    each_token_workload(ctx, s, judge_rbac011);
+}
+
+static void judge_rbac033(ka_rbac *m, ka_arena *a, ka_str ns, ka_str sa, ka_buf *msg)
+{
+    (void)a;
+    ka_rbac_path p;
+    int hops = ka_rbac_escalation_path(m, ns, sa, &p);
+    if (hops > 0) {
+        ka_buf b;
+        ka_buf_init(&b);
+        for (size_t k = 0; k + 1 < p.n; k++)
+            ka_buf_printf(&b, "%s(%zu) %s", k ? "; " : "", k + 1, p.steps[k]);
+        ka_buf_printf(&b, "; then %s", p.steps[p.n - 1]);
+        ka_buf_printf(msg, "runs as ServiceAccount %.*s/%.*s, %d step%s from "
+                      "cluster-admin-equivalent power: %.*s",
+                      (int)ns.n, ns.p, (int)sa.n, sa.p, hops, hops == 1 ? "" : "s", (int)b.n, b.p);
+        ka_buf_free(&b);
     }
-    memo_free(&memo);
-    ka_buf_free(&msg);
-    ka_buf_free(&b);
-    ka_arena_free(a);
+    ka_rbac_path_free(&p);
 }
 
 void ka_setrule_rbac033(ka_ctx *ctx, const ka_objset *s)
 {
-    ka_rbac *m = NULL;
-    ka_buf b, msg;
-    ka_buf_init(&b);
-    ka_buf_init(&msg);
-    sa_memo memo;
-    memo_init(&memo);
-    size_t n = ka_objset_count(s);
-    for (size_t i = 0; i < n; i++) {
-        const ka_object *o = ka_objset_at(s, i);
-        if (!o->pod || !ka_is_map(o->pod->spec) || !o->ns.n)
-            continue;
-        ka_str sa = pod_sa(o);
-        if (!token_mounted(s, o, sa))
-            continue;
-        void **seen = memo_slot(&memo, o->ns, sa);
-        if (*seen) {
-            if (*(const char *)*seen)
-                ka_report(ctx, o, NULL, NULL, "%s", (const char *)*seen);
-            continue;
-        }
-        if (!m)
-            m = ka_ctx_rbac(ctx);
-        ka_rbac_path p;
-        int hops = ka_rbac_escalation_path(m, o->ns, sa, &p);
-        if (hops > 0) {
-            ka_buf_reset(&b);
-            for (size_t k = 0; k + 1 < p.n; k++)
-                ka_buf_printf(&b, "%s(%zu) %s", k ? "; " : "", k + 1, p.steps[k]);
-            ka_buf_printf(&b, "; then %s", p.steps[p.n - 1]);
-        }
-        ka_buf_reset(&msg);
-        if (hops > 0)
-            ka_buf_printf(&msg, "runs as ServiceAccount %.*s/%.*s, %d step%s from "
-                          "cluster-admin-equivalent power: %.*s",
-                          (int)o->ns.n, o->ns.p, (int)sa.n, sa.p, hops, hops == 1 ? "" : "s",
-                          (int)b.n, b.p);
-        memo_set(&memo, seen, msg.p ? msg.p : "", msg.n);
-        if (msg.n)
-            ka_report(ctx, o, NULL, NULL, "%s", ka_buf_cstr(&msg));
-        ka_rbac_path_free(&p);
-    }
-    memo_free(&memo);
-    ka_buf_free(&msg);
-    ka_buf_free(&b);
+    each_token_workload(ctx, s, judge_rbac033);
 }
 
 /* ---- RBAC-027 ------------------------------------------------------------- */
