@@ -29,33 +29,6 @@ typedef struct monctx {
     ka_buf key;
 } monctx;
 
-static ka_str pair_key(ka_buf *b, ka_str k, ka_str v)
-{
-    ka_buf_reset(b);
-    ka_buf_addstr(b, k);
-    ka_buf_addc(b, '\0');
-    ka_buf_addstr(b, v);
-    return (ka_str){ b->p, b->n };
-}
-
-static void vec_push(ka_hmap *m, ka_str key, const void *p)
-{
-    void **slot = ka_hmap_slot(m, key);
-    if (!*slot)
-        *slot = ka_xcalloc(1, sizeof(ka_ptrvec));
-    ka_ptrvec_push(*slot, p);
-}
-
-static void free_vecs(ka_hmap *m)
-{
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->e[i].key.p && m->e[i].val) {
-            ka_ptrvec_free(m->e[i].val);
-            free(m->e[i].val);
-        }
-    ka_hmap_free(m);
-}
-
 /* The cross-namespace index, built the first time an `any: true` monitor
  * asks for it. */
 static void build_global(monctx *mc)
@@ -69,12 +42,12 @@ static void build_global(monctx *mc)
         if (ka_kind_is(o, "Service")) {
             ka_ptrvec_push(&mc->services, o);
             for (size_t j = 0; j < o->labels.n; j++)
-                vec_push(&mc->svc_by_pair, pair_key(&mc->key, o->labels.kv[j].key, o->labels.kv[j].val), o);
+                ka_hmap_vec_push(&mc->svc_by_pair, ka_key2(&mc->key, o->labels.kv[j].key, o->labels.kv[j].val), o);
         } else if (o->pod) {
             ka_ptrvec_push(&mc->pods, o);
             for (size_t j = 0; j < o->pod->labels.n; j++)
-                vec_push(&mc->pod_by_pair,
-                         pair_key(&mc->key, o->pod->labels.kv[j].key, o->pod->labels.kv[j].val), o);
+                ka_hmap_vec_push(&mc->pod_by_pair,
+                         ka_key2(&mc->key, o->pod->labels.kv[j].key, o->pod->labels.kv[j].val), o);
         }
     }
 }
@@ -121,7 +94,7 @@ static bool match_anywhere(monctx *mc, const ka_selector *sel, bool pods)
     }
     for (size_t v = 0; v < r->nvals; v++) {
         const ka_ptrvec *c =
-            ka_hmap_get(pods ? &mc->pod_by_pair : &mc->svc_by_pair, pair_key(&mc->key, r->key, r->vals[v]));
+            ka_hmap_get(pods ? &mc->pod_by_pair : &mc->svc_by_pair, ka_key2(&mc->key, r->key, r->vals[v]));
         if (c && scan((ka_objlist){ c->n, (const ka_object *const *)c->v }, sel, pods))
             return true;
     }
@@ -205,8 +178,8 @@ void ka_setrule_mon001(ka_ctx *ctx, const ka_objset *s)
         check_monitor(ctx, &mc, sm.v[i], false);
     for (size_t i = 0; i < pm.n; i++)
         check_monitor(ctx, &mc, pm.v[i], true);
-    free_vecs(&mc.svc_by_pair);
-    free_vecs(&mc.pod_by_pair);
+    ka_hmap_free_vecs(&mc.svc_by_pair);
+    ka_hmap_free_vecs(&mc.pod_by_pair);
     ka_ptrvec_free(&mc.services);
     ka_ptrvec_free(&mc.pods);
     ka_buf_free(&mc.key);

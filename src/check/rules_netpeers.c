@@ -72,33 +72,6 @@ static void set_labels(peerctx *pc, nsent *e, const ka_labels *declared)
     e->labels = (ka_labels){ k, kv };
 }
 
-static ka_str pair_key(ka_buf *b, ka_str k, ka_str v)
-{
-    ka_buf_reset(b);
-    ka_buf_addstr(b, k);
-    ka_buf_addc(b, '\0');
-    ka_buf_addstr(b, v);
-    return (ka_str){ b->p, b->n };
-}
-
-static void vec_push(ka_hmap *m, ka_str key, const void *p)
-{
-    void **slot = ka_hmap_slot(m, key);
-    if (!*slot)
-        *slot = ka_xcalloc(1, sizeof(ka_ptrvec));
-    ka_ptrvec_push(*slot, p);
-}
-
-static void free_vecs(ka_hmap *m)
-{
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->e[i].key.p && m->e[i].val) {
-            ka_ptrvec_free(m->e[i].val);
-            free(m->e[i].val);
-        }
-    ka_hmap_free(m);
-}
-
 static void build_namespaces(peerctx *pc)
 {
     static const char *const always[] = { "default", "kube-system", "kube-public", "kube-node-lease" };
@@ -121,7 +94,7 @@ static void build_namespaces(peerctx *pc)
             set_labels(pc, e, NULL);
         e->has_pods = ka_objset_pods_in(pc->set, e->name).n > 0;
         for (size_t j = 0; j < e->labels.n; j++)
-            vec_push(&pc->by_pair, pair_key(&pc->key, e->labels.kv[j].key, e->labels.kv[j].val), e);
+            ka_hmap_vec_push(&pc->by_pair, ka_key2(&pc->key, e->labels.kv[j].key, e->labels.kv[j].val), e);
     }
 }
 
@@ -142,7 +115,7 @@ static const ka_ptrvec *ns_matching(peerctx *pc, const ka_selector *sel, ka_str 
     }
     /* a namespace carries one value per key: no candidate repeats */
     for (size_t v = 0; v < r->nvals; v++) {
-        const ka_ptrvec *c = ka_hmap_get(&pc->by_pair, pair_key(&pc->key, r->key, r->vals[v]));
+        const ka_ptrvec *c = ka_hmap_get(&pc->by_pair, ka_key2(&pc->key, r->key, r->vals[v]));
         for (size_t i = 0; c && i < c->n; i++)
             if (ka_selector_matches(sel, &((const nsent *)c->v[i])->labels))
                 ka_ptrvec_push(out, c->v[i]);
@@ -303,8 +276,8 @@ void ka_setrule_net004(ka_ctx *ctx, const ka_objset *s)
     }
     ka_buf_free(&pc.key);
     ka_buf_free(&pc.text);
-    free_vecs(&pc.by_pair);
-    free_vecs(&pc.ns_memo);
+    ka_hmap_free_vecs(&pc.by_pair);
+    ka_hmap_free_vecs(&pc.ns_memo);
     ka_hmap_free(&pc.pod_memo);
     ka_hmap_free(&pc.by_name);
     ka_ptrvec_free(&pc.all);

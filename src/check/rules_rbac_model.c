@@ -172,11 +172,7 @@ static void each_token_workload(ka_ctx *ctx, const ka_objset *s, sa_judge judge)
         ka_str sa = pod_sa(o);
         if (!token_mounted(s, o, sa))
             continue;
-        ka_buf_reset(&key);
-        ka_buf_addstr(&key, o->ns);
-        ka_buf_addc(&key, '\0');
-        ka_buf_addstr(&key, sa);
-        void **seen = ka_hmap_slot(&memo, (ka_str){ key.p, key.n });
+        void **seen = ka_hmap_slot(&memo, ka_key2(&key, o->ns, sa));
         if (!*seen) {
             if (!m)
                 m = ka_ctx_rbac(ctx);

@@ -98,3 +98,38 @@ void ka_ptrvec_free(ka_ptrvec *v)
     v->v = NULL;
     v->n = v->cap = 0;
 }
+
+void ka_hmap_vec_push(ka_hmap *m, ka_str key, const void *p)
+{
+    void **slot = ka_hmap_slot(m, key);
+    if (!*slot)
+        *slot = ka_xcalloc(1, sizeof(ka_ptrvec));
+    ka_ptrvec_push(*slot, p);
+}
+
+void ka_hmap_free_vecs(ka_hmap *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->e[i].key.p && m->e[i].val) {
+            ka_ptrvec_free(m->e[i].val);
+            free(m->e[i].val);
+        }
+    ka_hmap_free(m);
+}
+
+ka_str ka_key2(ka_buf *b, ka_str x, ka_str y)
+{
+    ka_buf_reset(b);
+    ka_buf_addstr(b, x);
+    ka_buf_addc(b, '\0');
+    ka_buf_addstr(b, y);
+    return (ka_str){ b->p, b->n };
+}
+
+ka_str ka_key3(ka_buf *b, ka_str x, ka_str y, ka_str z)
+{
+    ka_key2(b, x, y);
+    ka_buf_addc(b, '\0');
+    ka_buf_addstr(b, z);
+    return (ka_str){ b->p, b->n };
+}

@@ -36,4 +36,13 @@ typedef struct ka_ptrvec {
 void ka_ptrvec_push(ka_ptrvec *v, const void *p);
 void ka_ptrvec_free(ka_ptrvec *v);
 
+/* Multimaps: a map whose values are heap ka_ptrvec* (one per key). */
+void ka_hmap_vec_push(ka_hmap *m, ka_str key, const void *p);
+/* Frees every vector, then the map. */
+void ka_hmap_free_vecs(ka_hmap *m);
+
+/* Composite keys "a\0b" and "a\0b\0c" built in b (valid until b changes). */
+ka_str ka_key2(ka_buf *b, ka_str x, ka_str y);
+ka_str ka_key3(ka_buf *b, ka_str x, ka_str y, ka_str z);
+
 #endif

@@ -300,17 +300,6 @@ size_t ka_objset_load(ka_objset *s, const char *path, ka_diags *d)
 
 /* ---- indexes -------------------------------------------------------- */
 
-static ka_str key3(ka_buf *b, ka_str a, ka_str c, ka_str e)
-{
-    ka_buf_reset(b);
-    ka_buf_addstr(b, a);
-    ka_buf_addc(b, '\0');
-    ka_buf_addstr(b, c);
-    ka_buf_addc(b, '\0');
-    ka_buf_addstr(b, e);
-    return (ka_str){ b->p, b->n };
-}
-
 static void vec_add(ka_hmap *m, ka_str key, const void *p)
 {
     void **slot = ka_hmap_slot(m, key);
@@ -351,7 +340,7 @@ static void learn_crd_scopes(ka_objset *s)
         if (!kind.n)
             continue;
         uintptr_t sc = ka_str_eqc(scope, "Cluster") ? KA_SCOPE_CLUSTER : KA_SCOPE_NAMESPACED;
-        *ka_hmap_slot(&s->crd_scope, key3(&s->key, group, kind, (ka_str){ "", 0 })) = (void *)sc;
+        *ka_hmap_slot(&s->crd_scope, ka_key3(&s->key, group, kind, (ka_str){ "", 0 })) = (void *)sc;
     }
 }
 
@@ -368,7 +357,7 @@ static void index_scaler(ka_objset *s, const ka_object *o)
     if (keda && !kind.n)
         kind = (ka_str){ "Deployment", 10 }; /* ScaledObject's default target kind */
     if (name.n)
-        vec_add(&s->scalers, key3(&s->key, o->ns, kind, name), o);
+        vec_add(&s->scalers, ka_key3(&s->key, o->ns, kind, name), o);
 }
 
 void ka_objset_index(ka_objset *s)
@@ -387,7 +376,7 @@ void ka_objset_index(ka_objset *s)
         ka_object *o = s->objs[i];
         o->scope = ka_kind_scope(o->group, o->kind);
         if (o->scope == KA_SCOPE_UNKNOWN && s->crd_scope.n) {
-            void *sc = ka_hmap_get(&s->crd_scope, key3(&s->key, o->group, o->kind, (ka_str){ "", 0 }));
+            void *sc = ka_hmap_get(&s->crd_scope, ka_key3(&s->key, o->group, o->kind, (ka_str){ "", 0 }));
             if (sc)
                 o->scope = (ka_scope)(uintptr_t)sc;
         }
@@ -398,16 +387,16 @@ void ka_objset_index(ka_objset *s)
             o->ns = (ka_str){ "", 0 };
         }
         vec_add(&s->by_kind, o->kind, o);
-        *ka_hmap_slot(&s->by_name, key3(&s->key, o->kind, o->ns, o->name)) = o;
+        *ka_hmap_slot(&s->by_name, ka_key3(&s->key, o->kind, o->ns, o->name)) = o;
         vec_add(&s->by_ns, o->ns, o);
         for (size_t j = 0; j < o->labels.n; j++)
-            vec_add(&s->by_label, key3(&s->key, o->ns, o->labels.kv[j].key, o->labels.kv[j].val), o);
+            vec_add(&s->by_label, ka_key3(&s->key, o->ns, o->labels.kv[j].key, o->labels.kv[j].val), o);
         index_scaler(s, o);
         if (o->pod) {
             vec_add(&s->pods_by_ns, o->ns, o);
             for (size_t j = 0; j < o->pod->labels.n; j++)
                 vec_add(&s->by_podlabel,
-                        key3(&s->key, o->ns, o->pod->labels.kv[j].key, o->pod->labels.kv[j].val), o);
+                        ka_key3(&s->key, o->ns, o->pod->labels.kv[j].key, o->pod->labels.kv[j].val), o);
         }
     }
     s->indexed = true;
@@ -426,19 +415,19 @@ ka_objlist ka_objset_by_kind(const ka_objset *s, const char *kind)
 const ka_object *ka_objset_find(const ka_objset *s, const char *kind, ka_str ns, ka_str name)
 {
     ka_buf *b = &((ka_objset *)s)->key;
-    return ka_hmap_get(&s->by_name, key3(b, ka_str_c(kind), ns, name));
+    return ka_hmap_get(&s->by_name, ka_key3(b, ka_str_c(kind), ns, name));
 }
 
 ka_objlist ka_objset_by_label(const ka_objset *s, ka_str ns, ka_str key, ka_str val)
 {
     ka_buf *b = &((ka_objset *)s)->key;
-    return vec_list(&s->by_label, key3(b, ns, key, val));
+    return vec_list(&s->by_label, ka_key3(b, ns, key, val));
 }
 
 ka_objlist ka_objset_pods_by_label(const ka_objset *s, ka_str ns, ka_str key, ka_str val)
 {
     ka_buf *b = &((ka_objset *)s)->key;
-    return vec_list(&s->by_podlabel, key3(b, ns, key, val));
+    return vec_list(&s->by_podlabel, ka_key3(b, ns, key, val));
 }
 
 ka_objlist ka_objset_in_namespace(const ka_objset *s, ka_str ns)
@@ -454,5 +443,5 @@ ka_objlist ka_objset_pods_in(const ka_objset *s, ka_str ns)
 ka_objlist ka_objset_scalers(const ka_objset *s, ka_str kind, ka_str ns, ka_str name)
 {
     ka_buf *b = &((ka_objset *)s)->key;
-    return vec_list(&s->scalers, key3(b, ns, kind, name));
+    return vec_list(&s->scalers, ka_key3(b, ns, kind, name));
 }

@@ -25,35 +25,6 @@ struct ka_selindex {
     ka_buf key;
 };
 
-static ka_str pair_key(ka_buf *b, ka_str ns, ka_str k, ka_str v)
-{
-    ka_buf_reset(b);
-    ka_buf_addstr(b, ns);
-    ka_buf_addc(b, '\0');
-    ka_buf_addstr(b, k);
-    ka_buf_addc(b, '\0');
-    ka_buf_addstr(b, v);
-    return (ka_str){ b->p, b->n };
-}
-
-static void vpush(ka_hmap *m, ka_str key, const void *p)
-{
-    void **slot = ka_hmap_slot(m, key);
-    if (!*slot)
-        *slot = ka_xcalloc(1, sizeof(ka_ptrvec));
-    ka_ptrvec_push(*slot, p);
-}
-
-static void free_vecs(ka_hmap *m)
-{
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->e[i].key.p && m->e[i].val) {
-            ka_ptrvec_free(m->e[i].val);
-            free(m->e[i].val);
-        }
-    ka_hmap_free(m);
-}
-
 /* The requirement whose values name the label pairs to index under: an
  * equality, or the In with the fewest values. NULL when there is none. */
 static const ka_requirement *index_req(const ka_selector *s)
@@ -89,11 +60,11 @@ ka_selindex *ka_selindex_new(const ka_objset *s, const char *kind, ka_selector_f
         *ka_hmap_slot(&ix->by_obj, (ka_str){ (const char *)&e->obj, sizeof e->obj }) = e;
         const ka_requirement *r = index_req(&e->sel);
         if (!r) {
-            vpush(&ix->scan, e->obj->ns, e);
+            ka_hmap_vec_push(&ix->scan, e->obj->ns, e);
             continue;
         }
         for (size_t v = 0; v < r->nvals; v++)
-            vpush(&ix->by_pair, pair_key(&ix->key, e->obj->ns, r->key, r->vals[v]), e);
+            ka_hmap_vec_push(&ix->by_pair, ka_key3(&ix->key, e->obj->ns, r->key, r->vals[v]), e);
     }
     return ix;
 }
@@ -102,8 +73,8 @@ void ka_selindex_free(ka_selindex *ix)
 {
     if (!ix)
         return;
-    free_vecs(&ix->by_pair);
-    free_vecs(&ix->scan);
+    ka_hmap_free_vecs(&ix->by_pair);
+    ka_hmap_free_vecs(&ix->scan);
     ka_hmap_free(&ix->by_obj);
     ka_ptrvec_free(&ix->out);
     ka_buf_free(&ix->key);
@@ -141,7 +112,7 @@ ka_objlist ka_selindex_match(ka_selindex *ix, ka_str ns, const ka_labels *labels
         ix->stamp = 1;
     }
     for (size_t i = 0; i < labels->n; i++)
-        consider(ix, ka_hmap_get(&ix->by_pair, pair_key(&ix->key, ns, labels->kv[i].key, labels->kv[i].val)),
+        consider(ix, ka_hmap_get(&ix->by_pair, ka_key3(&ix->key, ns, labels->kv[i].key, labels->kv[i].val)),
                  labels);
     consider(ix, ka_hmap_get(&ix->scan, ns), labels);
     if (ix->out.n > 1)
