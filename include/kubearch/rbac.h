@@ -208,6 +208,10 @@ void ka_rbac_who_can(const ka_rbac *m, const ka_rbac_request *q, bool any_ns,
  * groups), sorted; *out is malloc'd, the caller frees it. */
 size_t ka_rbac_bindings_for(const ka_rbac *m, const ka_rbac_identity *id,
                             const ka_rbac_binding ***out);
+/* ka_rbac_can over the identity's bindings as ka_rbac_bindings_for gave
+ * them: for many questions about one identity. */
+bool ka_rbac_can_among(const ka_rbac_binding *const *bs, size_t n, const ka_rbac_identity *id,
+                       const ka_rbac_request *q, ka_rbac_grants *out);
 
 /* ---- escalation --------------------------------------------------------- */
 
@@ -219,6 +223,8 @@ typedef struct ka_rbac_power {
 
 /* Does the identity hold cluster-admin-equivalent power directly? */
 bool ka_rbac_admin_power(const ka_rbac *m, const ka_rbac_identity *id, ka_rbac_power *out);
+bool ka_rbac_admin_power_among(const ka_rbac_binding *const *bs, size_t n,
+                               const ka_rbac_identity *id, ka_rbac_power *out);
 
 /* A chain of steps from a ServiceAccount to cluster-admin-equivalent power,
  * each step one sentence. */

@@ -148,9 +148,16 @@ static const capability caps[] = {
 
 /* ---- workloads judged by their ServiceAccount ------------------------------ */
 
+/* State a judge keeps for the whole run of its rule. */
+typedef struct judge_state {
+    ka_arena *a;
+    ka_hmap shared;   /* RBAC-011: binding set -> verdict011 */
+    ka_buf key;
+} judge_state;
+
 /* Writes into msg what the ServiceAccount ns/sa's token allows (empty: no
- * finding). The arena lives for the whole run of the rule. */
-typedef void (*sa_judge)(ka_rbac *m, ka_arena *a, ka_str ns, ka_str sa, ka_buf *msg);
+ * finding). */
+typedef void (*sa_judge)(ka_rbac *m, judge_state *st, ka_str ns, ka_str sa, ka_buf *msg);
 
 /* Reports, on every pod-bearing object whose pods mount a token, what judge
  * says of its ServiceAccount. Workloads sharing a ServiceAccount share one
@@ -158,9 +165,12 @@ typedef void (*sa_judge)(ka_rbac *m, ka_arena *a, ka_str ns, ka_str sa, ka_buf *
 static void each_token_workload(ka_ctx *ctx, const ka_objset *s, sa_judge judge)
 {
     ka_rbac *m = NULL;
-    ka_arena *a = ka_arena_new();
+    judge_state st;
+    st.a = ka_arena_new();
+    ka_hmap_init(&st.shared, st.a);
+    ka_buf_init(&st.key);
     ka_hmap memo;
-    ka_hmap_init(&memo, a);
+    ka_hmap_init(&memo, st.a);
     ka_buf key, msg;
     ka_buf_init(&key);
     ka_buf_init(&msg);
@@ -177,37 +187,41 @@ static void each_token_workload(ka_ctx *ctx, const ka_objset *s, sa_judge judge)
             if (!m)
                 m = ka_ctx_rbac(ctx);
             ka_buf_reset(&msg);
-            judge(m, a, o->ns, sa, &msg);
-            *seen = ka_arena_strndup(a, msg.p ? msg.p : "", msg.n);
+            judge(m, &st, o->ns, sa, &msg);
+            *seen = ka_arena_strndup(st.a, msg.p ? msg.p : "", msg.n);
         }
         if (*(const char *)*seen)
             ka_report(ctx, o, NULL, NULL, "%s", (const char *)*seen);
     }
     ka_hmap_free(&memo);
+    ka_hmap_free(&st.shared);
+    ka_buf_free(&st.key);
     ka_buf_free(&key);
     ka_buf_free(&msg);
-    ka_arena_free(a);
+    ka_arena_free(st.a);
 }
 
-static void judge_rbac011(ka_rbac *m, ka_arena *a, ka_str ns, ka_str sa, ka_buf *msg)
-{
-    ka_rbac_identity id;
-    ka_rbac_identity_sa(&id, a, ns, sa);
-    ka_buf b;
-    ka_buf_init(&b);
+#define NCAPS (sizeof caps / sizeof caps[0])
+
+/* What a set of bindings gives a ServiceAccount, without its name. */
+typedef struct verdict011 {
+    bool admin;
     ka_rbac_power pw;
-    if (ka_rbac_admin_power(m, &id, &pw)) {
-        /* everything else follows from it: say only that */
-        grant_ref(&b, &pw.grant);
-        ka_buf_printf(msg,
-                      "runs as ServiceAccount %.*s/%.*s, whose token is cluster-admin-equivalent: "
-                      "it %s (%.*s)",
-                      (int)ns.n, ns.p, (int)sa.n, sa.p, pw.what, (int)b.n, b.p);
-        ka_buf_free(&b);
-        return;
-    }
+    size_t n;
+    struct {
+        uint8_t cap;
+        ka_rbac_grant g;
+    } v[NCAPS];
+} verdict011;
+
+static void judge_bindings011(const ka_rbac_binding *const *bs, size_t nbs,
+                              const ka_rbac_identity *id, ka_str ns, verdict011 *v)
+{
+    memset(v, 0, sizeof *v);
+    if ((v->admin = ka_rbac_admin_power_among(bs, nbs, id, &v->pw)))
+        return; /* everything else follows from it: say only that */
     const char *last = NULL;
-    for (size_t k = 0; k < sizeof caps / sizeof caps[0]; k++) {
+    for (size_t k = 0; k < NCAPS; k++) {
         const capability *c = &caps[k];
         if (last && !strcmp(last, c->text))
             continue;
@@ -219,15 +233,59 @@ static void judge_rbac011(ka_rbac *m, ka_arena *a, ka_str ns, ka_str sa, ka_buf 
         q.subresource = ka_str_c(c->sub);
         q.ns = c->cluster ? (ka_str){ "", 0 } : ns;
         ka_rbac_grants g;
-        ka_rbac_can(m, &id, &q, &g);
+        ka_rbac_can_among(bs, nbs, id, &q, &g);
         if (g.n) {
             last = c->text;
-            ka_buf_printf(&b, "%s%s%s%.*s (", b.n ? "; " : "", c->text,
-                          c->cluster ? "" : " in ", c->cluster ? 0 : (int)ns.n, ns.p);
-            grant_ref(&b, &g.v[0]);
-            ka_buf_addc(&b, ')');
+            v->v[v->n].cap = (uint8_t)k;
+            v->v[v->n++].g = g.v[0];
         }
         ka_rbac_grants_free(&g);
+    }
+}
+
+/* A ServiceAccount whose bindings are all ClusterRoleBindings gets the same
+ * answers in any namespace: accounts with the same set share one verdict
+ * (a cluster with thousands of namespaces usually has one such set). */
+static void judge_rbac011(ka_rbac *m, judge_state *st, ka_str ns, ka_str sa, ka_buf *msg)
+{
+    ka_rbac_identity id;
+    ka_rbac_identity_sa(&id, st->a, ns, sa);
+    const ka_rbac_binding **bs;
+    size_t nbs = ka_rbac_bindings_for(m, &id, &bs);
+    bool cluster_only = true;
+    for (size_t i = 0; i < nbs && cluster_only; i++)
+        cluster_only = bs[i]->cluster;
+    verdict011 own, *v = &own;
+    if (cluster_only) {
+        ka_buf_reset(&st->key);
+        ka_buf_add(&st->key, (const char *)bs, nbs * sizeof *bs);
+        void **slot = ka_hmap_slot(&st->shared, (ka_str){ st->key.p ? st->key.p : "", st->key.n });
+        if (!*slot) {
+            *slot = ka_arena_alloc(st->a, sizeof own);
+            judge_bindings011((const ka_rbac_binding *const *)bs, nbs, &id, ns, *slot);
+        }
+        v = *slot;
+    } else {
+        judge_bindings011((const ka_rbac_binding *const *)bs, nbs, &id, ns, &own);
+    }
+    free(bs);
+    ka_buf b;
+    ka_buf_init(&b);
+    if (v->admin) {
+        grant_ref(&b, &v->pw.grant);
+        ka_buf_printf(msg,
+                      "runs as ServiceAccount %.*s/%.*s, whose token is cluster-admin-equivalent: "
+                      "it %s (%.*s)",
+                      (int)ns.n, ns.p, (int)sa.n, sa.p, v->pw.what, (int)b.n, b.p);
+        ka_buf_free(&b);
+        return;
+    }
+    for (size_t k = 0; k < v->n; k++) {
+        const capability *c = &caps[v->v[k].cap];
+        ka_buf_printf(&b, "%s%s%s%.*s (", b.n ? "; " : "", c->text, c->cluster ? "" : " in ",
+                      c->cluster ? 0 : (int)ns.n, ns.p);
+        grant_ref(&b, &v->v[k].g);
+        ka_buf_addc(&b, ')');
     }
     if (b.n)
         ka_buf_printf(msg, "runs as ServiceAccount %.*s/%.*s, whose token can: %.*s", (int)ns.n,
@@ -240,9 +298,9 @@ void ka_setrule_rbac011(ka_ctx *ctx, const ka_objset *s)
     each_token_workload(ctx, s, judge_rbac011);
 }
 
-static void judge_rbac033(ka_rbac *m, ka_arena *a, ka_str ns, ka_str sa, ka_buf *msg)
+static void judge_rbac033(ka_rbac *m, judge_state *st, ka_str ns, ka_str sa, ka_buf *msg)
 {
-    (void)a;
+    (void)st;
     ka_rbac_path p;
     int hops = ka_rbac_escalation_path(m, ns, sa, &p);
     if (hops > 0) {

@@ -174,6 +174,12 @@ static bool power_of(const ka_rbac_binding *const *bs, size_t nbs, const ka_rbac
     return false;
 }
 
+bool ka_rbac_admin_power_among(const ka_rbac_binding *const *bs, size_t n,
+                               const ka_rbac_identity *id, ka_rbac_power *out)
+{
+    return power_of(bs, n, id, out);
+}
+
 bool ka_rbac_admin_power(const ka_rbac *m, const ka_rbac_identity *id, ka_rbac_power *out)
 {
     const ka_rbac_binding **bs;
@@ -450,6 +456,57 @@ static void edges_in_ns(const ka_rbac *m, ka_rbac_graph *g, ka_buf *kb, uint32_t
     }
 }
 
+/* What a node's ClusterRoleBindings give it: power, and the steps they
+ * allow in every namespace. */
+typedef struct cluster_part {
+    bool powerful;
+    ka_rbac_power power;
+    hops h;              /* h.any false when it has no ClusterRoleBinding */
+    nameset users;       /* users it may impersonate */
+} cluster_part;
+
+static void cluster_part_of(const gnode *nd, cluster_part *cp)
+{
+    cp->powerful = power_of(nd->bs, nd->nbs, &nd->id, &cp->power);
+    if (cp->powerful)
+        return;
+    ka_ptrvec cl = { 0 };
+    for (size_t k = 0; k < nd->nbs; k++)
+        if (nd->bs[k]->cluster && nd->bs[k]->role)
+            ka_ptrvec_push(&cl, nd->bs[k]);
+    if (cl.n) {
+        hops_of((const ka_rbac_binding *const *)cl.v, cl.n, &nd->id, KA_STR("*"), &cp->h);
+        allowed_names((const ka_rbac_binding *const *)cl.v, cl.n, &nd->id,
+                      req("impersonate", "", "users", "", (ka_str){ "", 0 }, (ka_str){ "", 0 }),
+                      &cp->users);
+    }
+    ka_ptrvec_free(&cl);
+}
+
+/* A shared grant names the subject of the node it was computed for. */
+static void fix_subject(ka_rbac_grant *g, const ka_rbac_identity *id)
+{
+    if (!g->binding)
+        return;
+    for (size_t k = 0; k < g->binding->nsubjects; k++)
+        if (ka_rbac_subject_applies(&g->binding->subjects[k], id)) {
+            g->subject = &g->binding->subjects[k];
+            return;
+        }
+}
+
+static void fix_hops(hops *h, const ka_rbac_identity *id)
+{
+    fix_subject(&h->pods_g, id);
+    fix_subject(&h->bind_g, id);
+    fix_subject(&h->esc_g, id);
+    fix_subject(&h->exec_g, id);
+    fix_subject(&h->list_g, id);
+    fix_subject(&h->token.grant, id);
+    fix_subject(&h->imp.grant, id);
+    fix_subject(&h->secret_get.grant, id);
+}
+
 static ka_rbac_graph *build_graph(ka_rbac *m)
 {
     ka_rbac_graph *g = ka_xcalloc(1, sizeof *g);
@@ -488,37 +545,46 @@ static ka_rbac_graph *build_graph(ka_rbac *m)
             if (b->subjects[k].kind == KA_RBAC_USER && b->subjects[k].name.n)
                 add_node(m, g, &kb, false, (ka_str){ "", 0 }, b->subjects[k].name);
     }
-    /* power and steps */
+    /* power and steps; nodes with the same bindings (the default accounts of
+     * thousands of namespaces) share what their ClusterRoleBindings give */
+    ka_hmap shared;
+    ka_hmap_init(&shared, g->arena);
+    ka_ptrvec owned = { 0 };
     for (uint32_t i = 0; i < g->n; i++) {
         gnode *nd = &g->nodes[i];
-        nd->powerful = power_of(nd->bs, nd->nbs, &nd->id, &nd->power);
+        ka_buf_reset(&kb);
+        ka_buf_addc(&kb, ka_rbac_identity_superuser(&nd->id) ? 'S' : '-');
+        ka_buf_add(&kb, (const char *)nd->bs, nd->nbs * sizeof *nd->bs);
+        void **slot = ka_hmap_slot(&shared, (ka_str){ kb.p, kb.n });
+        cluster_part *cp = *slot;
+        if (!cp) {
+            cp = *slot = ka_xcalloc(1, sizeof *cp);
+            ka_ptrvec_push(&owned, cp);
+            cluster_part_of(nd, cp);
+        }
+        nd->powerful = cp->powerful;
+        nd->power = cp->power;
+        fix_subject(&nd->power.grant, &nd->id);
         if (nd->powerful)
             continue;
-        /* ClusterRoleBindings apply in every namespace: their steps are
-         * computed once and added everywhere; RoleBindings (with the
-         * ClusterRoleBindings, for steps that need two rights) per namespace */
+        if (cp->h.any) {
+            hops h = cp->h;
+            fix_hops(&h, &nd->id);
+            for (size_t k = 0; k < nss.n; k++)
+                edges_in_ns(m, g, &kb, i, *(const ka_str *)nss.v[k], &h);
+        }
+        if (nameset_any(&cp->users)) {
+            /* impersonating users is cluster-scoped */
+            ka_rbac_grant ug = cp->users.grant;
+            fix_subject(&ug, &nd->id);
+            for (uint32_t u = 0; u < g->n; u++)
+                if (g->nodes[u].id.kind == KA_RBAC_USER && nameset_has(&cp->users, g->nodes[u].id.user))
+                    add_edge(g, i, u, HOP_IMP_USER, &ug, "impersonate users", (ka_str){ "", 0 });
+        }
         ka_ptrvec cl = { 0 };
         for (size_t k = 0; k < nd->nbs; k++)
             if (nd->bs[k]->cluster && nd->bs[k]->role)
                 ka_ptrvec_push(&cl, nd->bs[k]);
-        if (cl.n) {
-            hops h;
-            hops_of((const ka_rbac_binding *const *)cl.v, cl.n, &nd->id, KA_STR("*"), &h);
-            if (h.any)
-                for (size_t k = 0; k < nss.n; k++)
-                    edges_in_ns(m, g, &kb, i, *(const ka_str *)nss.v[k], &h);
-            hops_free(&h);
-            /* impersonating users is cluster-scoped */
-            nameset users;
-            allowed_names((const ka_rbac_binding *const *)cl.v, cl.n, &nd->id,
-                          req("impersonate", "", "users", "", (ka_str){ "", 0 }, (ka_str){ "", 0 }),
-                          &users);
-            for (uint32_t u = 0; nameset_any(&users) && u < g->n; u++)
-                if (g->nodes[u].id.kind == KA_RBAC_USER && nameset_has(&users, g->nodes[u].id.user))
-                    add_edge(g, i, u, HOP_IMP_USER, &users.grant, "impersonate users",
-                             (ka_str){ "", 0 });
-            nameset_free(&users);
-        }
         for (size_t k = 0; k < nd->nbs;) {
             const ka_rbac_binding *b = nd->bs[k];
             if (b->cluster || !b->role) {
@@ -543,6 +609,14 @@ static ka_rbac_graph *build_graph(ka_rbac *m)
         }
         ka_ptrvec_free(&cl);
     }
+    for (size_t k = 0; k < owned.n; k++) {
+        cluster_part *cp = (cluster_part *)owned.v[k];
+        hops_free(&cp->h);
+        nameset_free(&cp->users);
+        free(cp);
+    }
+    ka_ptrvec_free(&owned);
+    ka_hmap_free(&shared);
     ka_ptrvec_free(&nss);
     /* breadth-first from the powerful nodes over reversed edges */
     size_t *deg = ka_xcalloc(g->n + 1, sizeof *deg);

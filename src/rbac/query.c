@@ -110,12 +110,10 @@ static const ka_rbac_subject *first_applying(const ka_rbac_binding *b, const ka_
     return NULL;
 }
 
-bool ka_rbac_can(const ka_rbac *m, const ka_rbac_identity *id, const ka_rbac_request *q,
-                 ka_rbac_grants *out)
+bool ka_rbac_can_among(const ka_rbac_binding *const *bs, size_t n, const ka_rbac_identity *id,
+                       const ka_rbac_request *q, ka_rbac_grants *out)
 {
     memset(out, 0, sizeof *out);
-    const ka_rbac_binding **bs;
-    size_t n = ka_rbac_bindings_for(m, id, &bs);
     for (size_t i = 0; i < n; i++) {
         const ka_rbac_binding *b = bs[i];
         if (!b->role || !ka_rbac_binding_in_scope(b, q))
@@ -127,9 +125,18 @@ bool ka_rbac_can(const ka_rbac *m, const ka_rbac_identity *id, const ka_rbac_req
             if (ka_rbac_rule_allows(&b->role->rules[r], q))
                 ka_rbac__grant_push(out, b, s, (uint32_t)r);
     }
-    free(bs);
     ka_rbac__grants_sort(out, false);
     return out->n > 0 || ka_rbac_identity_superuser(id);
+}
+
+bool ka_rbac_can(const ka_rbac *m, const ka_rbac_identity *id, const ka_rbac_request *q,
+                 ka_rbac_grants *out)
+{
+    const ka_rbac_binding **bs;
+    size_t n = ka_rbac_bindings_for(m, id, &bs);
+    bool r = ka_rbac_can_among(bs, n, id, q, out);
+    free(bs);
+    return r;
 }
 
 void ka_rbac_who_can(const ka_rbac *m, const ka_rbac_request *q, bool any_ns, ka_rbac_grants *out)
