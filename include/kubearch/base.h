@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdarg.h>
+#include <string.h>
 
 /* A borrowed, not necessarily NUL-terminated, byte string. */
 typedef struct ka_str {
@@ -23,8 +24,16 @@ typedef struct ka_str {
 
 #define KA_STR(lit) ((ka_str){ (lit), sizeof(lit) - 1 })
 ka_str ka_str_c(const char *s); /* from a C string; NULL gives the empty string */
-bool ka_str_eq(ka_str a, ka_str b);
-bool ka_str_eqc(ka_str a, const char *c);
+/* Inline so that a literal's length is known at compile time. */
+static inline bool ka_str_eq(ka_str a, ka_str b)
+{
+    return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
+}
+static inline bool ka_str_eqc(ka_str a, const char *c)
+{
+    size_t n = strlen(c);
+    return a.n == n && memcmp(a.p, c, n) == 0;
+}
 /* ASCII case-insensitive ka_str_eqc. */
 bool ka_str_ieqc(ka_str a, const char *c);
 int ka_str_cmp(ka_str a, ka_str b);
@@ -57,10 +66,24 @@ void ka_buf_init(ka_buf *b);
 void ka_buf_free(ka_buf *b);
 void ka_buf_reset(ka_buf *b);
 void ka_buf_grow(ka_buf *b, size_t extra);
-void ka_buf_add(ka_buf *b, const void *p, size_t n);
-void ka_buf_adds(ka_buf *b, const char *s);
-void ka_buf_addstr(ka_buf *b, ka_str s);
-void ka_buf_addc(ka_buf *b, char c);
+static inline void ka_buf_add(ka_buf *b, const void *p, size_t n)
+{
+    if (b->cap - b->n <= n)
+        ka_buf_grow(b, n);
+    if (n)
+        memcpy(b->p + b->n, p, n);
+    b->n += n;
+}
+static inline void ka_buf_adds(ka_buf *b, const char *s) { ka_buf_add(b, s, strlen(s)); }
+static inline void ka_buf_addstr(ka_buf *b, ka_str s) { ka_buf_add(b, s.p, s.n); }
+static inline void ka_buf_addc(ka_buf *b, char c)
+{
+    if (b->cap - b->n <= 1)
+        ka_buf_grow(b, 1);
+    b->p[b->n++] = c;
+}
+/* Decimal digits of v. */
+void ka_buf_addu(ka_buf *b, uint64_t v);
 void ka_buf_printf(ka_buf *b, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))

@@ -51,7 +51,11 @@ static inline ka_str ka_node_str(const ka_node *n)
 }
 
 /* Mapping lookup by key (NULL when absent or when m is not a mapping). */
-const ka_node *ka_get(const ka_node *m, const char *key);
+const ka_node *ka_getn(const ka_node *m, const char *key, size_t keylen);
+static inline const ka_node *ka_get(const ka_node *m, const char *key)
+{
+    return ka_getn(m, key, strlen(key)); /* a literal's length is folded */
+}
 /* Nested lookup: ka_path(n, "spec", "template", "spec", NULL). */
 const ka_node *ka_path(const ka_node *n, ...);
 /* Key node of a mapping entry (for positions), NULL when absent. */

@@ -12,17 +12,6 @@ ka_str ka_str_c(const char *s)
     return s ? (ka_str){ s, strlen(s) } : (ka_str){ "", 0 };
 }
 
-bool ka_str_eq(ka_str a, ka_str b)
-{
-    return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
-}
-
-bool ka_str_eqc(ka_str a, const char *c)
-{
-    size_t n = strlen(c);
-    return a.n == n && memcmp(a.p, c, n) == 0;
-}
-
 bool ka_str_ieqc(ka_str a, const char *c)
 {
     size_t n = strlen(c);
@@ -83,30 +72,6 @@ void ka_buf_grow(ka_buf *b, size_t extra)
     b->cap = cap;
 }
 
-void ka_buf_add(ka_buf *b, const void *p, size_t n)
-{
-    ka_buf_grow(b, n);
-    if (n)
-        memcpy(b->p + b->n, p, n);
-    b->n += n;
-}
-
-void ka_buf_adds(ka_buf *b, const char *s)
-{
-    ka_buf_add(b, s, strlen(s));
-}
-
-void ka_buf_addstr(ka_buf *b, ka_str s)
-{
-    ka_buf_add(b, s.p, s.n);
-}
-
-void ka_buf_addc(ka_buf *b, char c)
-{
-    ka_buf_grow(b, 1);
-    b->p[b->n++] = c;
-}
-
 void ka_buf_vprintf(ka_buf *b, const char *fmt, va_list ap)
 {
     va_list ap2;
@@ -142,6 +107,17 @@ const char *ka_buf_cstr(ka_buf *b)
     return b->p;
 }
 
+void ka_buf_addu(ka_buf *b, uint64_t v)
+{
+    char d[20];
+    size_t n = 0;
+    do {
+        d[sizeof d - ++n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    ka_buf_add(b, d + sizeof d - n, n);
+}
+
 void ka_buf_json_str(ka_buf *b, ka_str s)
 {
     static const char hex[] = "0123456789abcdef";
@@ -149,6 +125,20 @@ void ka_buf_json_str(ka_buf *b, ka_str s)
     ka_buf_addc(b, '"');
     size_t start = 0;
     for (size_t i = 0; i < s.n;) {
+        /* eight plain bytes at a time: none below 0x20, '"', '\\', 0x7f or >= 0x80 */
+        while (i + 8 <= s.n) {
+            uint64_t w;
+            memcpy(&w, s.p + i, 8);
+            const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+            uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\'), del = w ^ (ones * 0x7f);
+            uint64_t bad = (w | ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((bs - ones) & ~bs) |
+                            ((del - ones) & ~del)) & high;
+            if (bad)
+                break;
+            i += 8;
+        }
+        if (i >= s.n)
+            break;
         unsigned char c = (unsigned char)s.p[i];
         if (c >= 0x80) {
             /* JSON is UTF-8: a malformed byte (a file name, say) becomes U+FFFD */

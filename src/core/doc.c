@@ -6,11 +6,10 @@
 #include <stdarg.h>
 #include <string.h>
 
-const ka_node *ka_get(const ka_node *m, const char *key)
+const ka_node *ka_getn(const ka_node *m, const char *key, size_t kn)
 {
     if (!ka_is_map(m))
         return NULL;
-    size_t kn = strlen(key);
     for (uint32_t i = 0; i < m->n; i++) {
         const ka_node *k = KA_MAP_KEY(m, i);
         if (k->n == kn && memcmp(k->u.s, key, kn) == 0 && k->type == KA_NODE_SCALAR)

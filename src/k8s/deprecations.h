@@ -35,6 +35,8 @@ typedef enum ka_api_status {
 
 size_t ka_deprecations_count(void);
 const ka_deprecation *ka_deprecation_at(size_t i);
+/* "v1", "v2" ...: a GA version (no row of the table is one). */
+bool ka_api_version_is_ga(ka_str version);
 /* The row for group/version/kind, or NULL when the API is not in the table. */
 const ka_deprecation *ka_deprecation_find(ka_str group, ka_str version, ka_str kind);
 /* Status of a row for a Kubernetes target version. Rows of add-on components

@@ -8,98 +8,112 @@
 
 #include <string.h>
 
+/* Lengths are stored: this is asked for every object loaded. */
+typedef struct lstr {
+    const char *p;
+    uint8_t n;
+} lstr;
+#define L(s) { s, sizeof s - 1 }
+
 typedef struct scoped_kind {
-    const char *group; /* NULL: any group */
-    const char *kind;
+    lstr group;
+    lstr kind;   /* p NULL: every kind of the group */
 } scoped_kind;
 
+static inline bool lstr_eq(ka_str s, lstr l)
+{
+    return s.n == l.n && memcmp(s.p, l.p, l.n) == 0;
+}
+
 static const scoped_kind cluster_kinds[] = {
-    { "", "Namespace" },
-    { "", "Node" },
-    { "", "PersistentVolume" },
-    { "", "ComponentStatus" },
-    { "rbac.authorization.k8s.io", "ClusterRole" },
-    { "rbac.authorization.k8s.io", "ClusterRoleBinding" },
-    { "storage.k8s.io", "StorageClass" },
-    { "storage.k8s.io", "CSIDriver" },
-    { "storage.k8s.io", "CSINode" },
-    { "storage.k8s.io", "VolumeAttachment" },
-    { "storage.k8s.io", "VolumeAttributesClass" },
-    { "apiextensions.k8s.io", "CustomResourceDefinition" },
-    { "apiregistration.k8s.io", "APIService" },
-    { "scheduling.k8s.io", "PriorityClass" },
-    { "networking.k8s.io", "IngressClass" },
-    { "networking.k8s.io", "IPAddress" },
-    { "networking.k8s.io", "ServiceCIDR" },
-    { "extensions", "PodSecurityPolicy" },
-    { "policy", "PodSecurityPolicy" },
-    { "node.k8s.io", "RuntimeClass" },
-    { "admissionregistration.k8s.io", "ValidatingWebhookConfiguration" },
-    { "admissionregistration.k8s.io", "MutatingWebhookConfiguration" },
-    { "admissionregistration.k8s.io", "ValidatingAdmissionPolicy" },
-    { "admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding" },
-    { "admissionregistration.k8s.io", "MutatingAdmissionPolicy" },
-    { "admissionregistration.k8s.io", "MutatingAdmissionPolicyBinding" },
-    { "certificates.k8s.io", "CertificateSigningRequest" },
-    { "certificates.k8s.io", "ClusterTrustBundle" },
-    { "flowcontrol.apiserver.k8s.io", "FlowSchema" },
-    { "flowcontrol.apiserver.k8s.io", "PriorityLevelConfiguration" },
-    { "resource.k8s.io", "DeviceClass" },
-    { "snapshot.storage.k8s.io", "VolumeSnapshotClass" },
-    { "snapshot.storage.k8s.io", "VolumeSnapshotContent" },
-    { "cert-manager.io", "ClusterIssuer" },
-    { "gateway.networking.k8s.io", "GatewayClass" },
-    { "policy.networking.k8s.io", "AdminNetworkPolicy" },
-    { "policy.networking.k8s.io", "BaselineAdminNetworkPolicy" },
-    { "karpenter.sh", "NodePool" },
-    { "karpenter.sh", "NodeClaim" },
-    { "karpenter.k8s.aws", "EC2NodeClass" },
-    { "policy.karmada.io", "ClusterPropagationPolicy" },
-    { "policy.karmada.io", "ClusterOverridePolicy" },
-    { "cluster.karmada.io", "Cluster" },
-    { "kyverno.io", "ClusterPolicy" },
-    { "kyverno.io", "ClusterCleanupPolicy" },
-    { "wgpolicyk8s.io", "ClusterPolicyReport" },
-    { "templates.gatekeeper.sh", "ConstraintTemplate" },
-    { "constraints.gatekeeper.sh", NULL },
-    { "config.gatekeeper.sh", "Config" },
-    { "cilium.io", "CiliumClusterwideNetworkPolicy" },
-    { "crd.projectcalico.org", "GlobalNetworkPolicy" },
-    { "projectcalico.org", "GlobalNetworkPolicy" },
-    { "clusterctl.cluster.x-k8s.io", "Provider" },
+    { L(""), L("Namespace") },
+    { L(""), L("Node") },
+    { L(""), L("PersistentVolume") },
+    { L(""), L("ComponentStatus") },
+    { L("rbac.authorization.k8s.io"), L("ClusterRole") },
+    { L("rbac.authorization.k8s.io"), L("ClusterRoleBinding") },
+    { L("storage.k8s.io"), L("StorageClass") },
+    { L("storage.k8s.io"), L("CSIDriver") },
+    { L("storage.k8s.io"), L("CSINode") },
+    { L("storage.k8s.io"), L("VolumeAttachment") },
+    { L("storage.k8s.io"), L("VolumeAttributesClass") },
+    { L("apiextensions.k8s.io"), L("CustomResourceDefinition") },
+    { L("apiregistration.k8s.io"), L("APIService") },
+    { L("scheduling.k8s.io"), L("PriorityClass") },
+    { L("networking.k8s.io"), L("IngressClass") },
+    { L("networking.k8s.io"), L("IPAddress") },
+    { L("networking.k8s.io"), L("ServiceCIDR") },
+    { L("extensions"), L("PodSecurityPolicy") },
+    { L("policy"), L("PodSecurityPolicy") },
+    { L("node.k8s.io"), L("RuntimeClass") },
+    { L("admissionregistration.k8s.io"), L("ValidatingWebhookConfiguration") },
+    { L("admissionregistration.k8s.io"), L("MutatingWebhookConfiguration") },
+    { L("admissionregistration.k8s.io"), L("ValidatingAdmissionPolicy") },
+    { L("admissionregistration.k8s.io"), L("ValidatingAdmissionPolicyBinding") },
+    { L("admissionregistration.k8s.io"), L("MutatingAdmissionPolicy") },
+    { L("admissionregistration.k8s.io"), L("MutatingAdmissionPolicyBinding") },
+    { L("certificates.k8s.io"), L("CertificateSigningRequest") },
+    { L("certificates.k8s.io"), L("ClusterTrustBundle") },
+    { L("flowcontrol.apiserver.k8s.io"), L("FlowSchema") },
+    { L("flowcontrol.apiserver.k8s.io"), L("PriorityLevelConfiguration") },
+    { L("resource.k8s.io"), L("DeviceClass") },
+    { L("snapshot.storage.k8s.io"), L("VolumeSnapshotClass") },
+    { L("snapshot.storage.k8s.io"), L("VolumeSnapshotContent") },
+    { L("cert-manager.io"), L("ClusterIssuer") },
+    { L("gateway.networking.k8s.io"), L("GatewayClass") },
+    { L("policy.networking.k8s.io"), L("AdminNetworkPolicy") },
+    { L("policy.networking.k8s.io"), L("BaselineAdminNetworkPolicy") },
+    { L("karpenter.sh"), L("NodePool") },
+    { L("karpenter.sh"), L("NodeClaim") },
+    { L("karpenter.k8s.aws"), L("EC2NodeClass") },
+    { L("policy.karmada.io"), L("ClusterPropagationPolicy") },
+    { L("policy.karmada.io"), L("ClusterOverridePolicy") },
+    { L("cluster.karmada.io"), L("Cluster") },
+    { L("kyverno.io"), L("ClusterPolicy") },
+    { L("kyverno.io"), L("ClusterCleanupPolicy") },
+    { L("wgpolicyk8s.io"), L("ClusterPolicyReport") },
+    { L("templates.gatekeeper.sh"), L("ConstraintTemplate") },
+    { L("constraints.gatekeeper.sh"), { NULL, 0 } },
+    { L("config.gatekeeper.sh"), L("Config") },
+    { L("cilium.io"), L("CiliumClusterwideNetworkPolicy") },
+    { L("crd.projectcalico.org"), L("GlobalNetworkPolicy") },
+    { L("projectcalico.org"), L("GlobalNetworkPolicy") },
+    { L("clusterctl.cluster.x-k8s.io"), L("Provider") },
 };
 
 /* Built-in groups: an unlisted kind of these groups is namespaced. */
-static const char *const builtin_groups[] = {
-    "", "apps", "batch", "autoscaling", "policy", "networking.k8s.io", "rbac.authorization.k8s.io",
-    "storage.k8s.io", "coordination.k8s.io", "discovery.k8s.io", "events.k8s.io", "extensions",
-    "scheduling.k8s.io", "node.k8s.io", "admissionregistration.k8s.io", "certificates.k8s.io",
-    "authorization.k8s.io", "authentication.k8s.io", "apiextensions.k8s.io",
-    "apiregistration.k8s.io", "flowcontrol.apiserver.k8s.io", "resource.k8s.io",
-    "storagemigration.k8s.io", "internal.apiserver.k8s.io",
+static const lstr builtin_groups[] = {
+    L(""), L("apps"), L("batch"), L("autoscaling"), L("policy"), L("networking.k8s.io"),
+    L("rbac.authorization.k8s.io"), L("storage.k8s.io"), L("coordination.k8s.io"),
+    L("discovery.k8s.io"), L("events.k8s.io"), L("extensions"), L("scheduling.k8s.io"),
+    L("node.k8s.io"), L("admissionregistration.k8s.io"), L("certificates.k8s.io"),
+    L("authorization.k8s.io"), L("authentication.k8s.io"), L("apiextensions.k8s.io"),
+    L("apiregistration.k8s.io"), L("flowcontrol.apiserver.k8s.io"), L("resource.k8s.io"),
+    L("storagemigration.k8s.io"), L("internal.apiserver.k8s.io"),
     /* add-ons whose remaining kinds are namespaced */
-    "monitoring.coreos.com", "cert-manager.io", "acme.cert-manager.io", "gateway.networking.k8s.io",
-    "snapshot.storage.k8s.io", "velero.io", "cluster.x-k8s.io", "controlplane.cluster.x-k8s.io",
-    "bootstrap.cluster.x-k8s.io", "infrastructure.cluster.x-k8s.io", "policy.karmada.io",
-    "argoproj.io", "kustomize.toolkit.fluxcd.io", "source.toolkit.fluxcd.io",
-    "helm.toolkit.fluxcd.io", "kyverno.io", "cilium.io", "crd.projectcalico.org",
-    "networking.istio.io", "security.istio.io", "keda.sh", "metallb.io",
+    L("monitoring.coreos.com"), L("cert-manager.io"), L("acme.cert-manager.io"),
+    L("gateway.networking.k8s.io"), L("snapshot.storage.k8s.io"), L("velero.io"),
+    L("cluster.x-k8s.io"), L("controlplane.cluster.x-k8s.io"), L("bootstrap.cluster.x-k8s.io"),
+    L("infrastructure.cluster.x-k8s.io"), L("policy.karmada.io"), L("argoproj.io"),
+    L("kustomize.toolkit.fluxcd.io"), L("source.toolkit.fluxcd.io"), L("helm.toolkit.fluxcd.io"),
+    L("kyverno.io"), L("cilium.io"), L("crd.projectcalico.org"), L("networking.istio.io"),
+    L("security.istio.io"), L("keda.sh"), L("metallb.io"),
 };
 
 ka_scope ka_kind_scope(ka_str group, ka_str kind)
 {
     for (size_t i = 0; i < sizeof cluster_kinds / sizeof *cluster_kinds; i++) {
         const scoped_kind *k = &cluster_kinds[i];
-        if (!ka_str_eqc(group, k->group))
+        if (!lstr_eq(group, k->group))
             continue;
-        if (!k->kind || ka_str_eqc(kind, k->kind))
+        if (!k->kind.p || lstr_eq(kind, k->kind))
             return KA_SCOPE_CLUSTER;
     }
     /* "List" wrappers never reach here; kinds with an empty name are unknown. */
     if (!kind.n)
         return KA_SCOPE_UNKNOWN;
     for (size_t i = 0; i < sizeof builtin_groups / sizeof *builtin_groups; i++)
-        if (ka_str_eqc(group, builtin_groups[i]))
+        if (lstr_eq(group, builtin_groups[i]))
             return KA_SCOPE_NAMESPACED;
     return KA_SCOPE_UNKNOWN;
 }

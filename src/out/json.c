@@ -14,7 +14,11 @@ static void finding_json(ka_buf *b, const ka_finding *x)
     ka_buf_json_str(b, ka_str_c(ka_severity_name(x->severity)));
     ka_buf_adds(b, ",\"file\":");
     ka_buf_json_str(b, ka_str_c(x->path));
-    ka_buf_printf(b, ",\"line\":%u,\"column\":%u,\"kind\":", x->line, x->col);
+    ka_buf_adds(b, ",\"line\":");
+    ka_buf_addu(b, x->line);
+    ka_buf_adds(b, ",\"column\":");
+    ka_buf_addu(b, x->col);
+    ka_buf_adds(b, ",\"kind\":");
     ka_buf_json_str(b, x->kind);
     ka_buf_adds(b, ",\"namespace\":");
     ka_buf_json_str(b, x->ns);

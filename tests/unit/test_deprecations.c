@@ -69,6 +69,20 @@ static void test_lookup(void **state)
     assert_int_equal(d->deprecated, 0);
 }
 
+/* ka_deprecation_find answers GA versions without a scan: that is only right
+ * while no row of the table is a GA version. */
+static void test_no_ga_rows(void **state)
+{
+    (void)state;
+    assert_true(ka_api_version_is_ga(KA_STR("v1")));
+    assert_true(ka_api_version_is_ga(KA_STR("v2")));
+    assert_false(ka_api_version_is_ga(KA_STR("v1beta1")));
+    assert_false(ka_api_version_is_ga(KA_STR("v")));
+    assert_false(ka_api_version_is_ga(KA_STR("")));
+    for (size_t i = 0; i < ka_deprecations_count(); i++)
+        assert_false(ka_api_version_is_ga(ka_str_c(ka_deprecation_at(i)->version)));
+}
+
 static void test_status_by_target(void **state)
 {
     (void)state;
@@ -244,6 +258,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lookup),
+        cmocka_unit_test(test_no_ga_rows),
         cmocka_unit_test(test_status_by_target),
         cmocka_unit_test(test_cert_manager),
         cmocka_unit_test(test_rows),
