@@ -26,6 +26,8 @@ typedef struct ka_diags {
 
 void ka_diags_init(ka_diags *d);
 void ka_diags_free(ka_diags *d);
+/* Drop the diagnostics added after the first n. */
+void ka_diags_truncate(ka_diags *d, size_t n);
 void ka_diag_add(ka_diags *d, ka_diag_level lvl, const char *path, uint32_t line,
                  uint32_t col, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -44,6 +44,17 @@ void ka_diag_add(ka_diags *d, ka_diag_level lvl, const char *path, uint32_t line
         d->errors++;
 }
 
+void ka_diags_truncate(ka_diags *d, size_t n)
+{
+    while (d->n > n) {
+        ka_diag *x = &d->v[--d->n];
+        if (x->level == KA_DIAG_ERROR)
+            d->errors--;
+        free(x->path);
+        free(x->msg);
+    }
+}
+
 void ka_diags_print(const ka_diags *d, FILE *f)
 {
     for (size_t i = 0; i < d->n; i++) {

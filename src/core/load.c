@@ -551,10 +551,18 @@ static void parser_error(loader *L, yaml_parser_t *p)
         ka_diag_add(L->d, KA_DIAG_ERROR, L->f->src.path, line, col, "syntax error: %s", what);
 }
 
-static void parse_segment(loader *L)
+/*
+ * Parses L->seg. A run (several segments at once, which saves a parser per
+ * document) gives up at the first syntax error or directive and returns
+ * false, leaving the caller to undo it and parse its segments one by one: a
+ * single segment reports its errors itself, as each document must recover on
+ * its own whatever came before it.
+ */
+static bool parse_segment(loader *L, bool run)
 {
     yaml_parser_t p;
     yaml_event_t ev;
+    bool ok = true;
     if (!yaml_parser_initialize(&p)) {
         fprintf(stderr, "kubearch: out of memory initialising libyaml\n");
         abort();
@@ -562,16 +570,25 @@ static void parse_segment(loader *L)
     yaml_parser_set_input_string(&p, (const unsigned char *)L->seg, L->seglen);
     for (;;) {
         if (!yaml_parser_parse(&p, &ev)) {
-            bool had = L->in_doc && !L->skip;
+            if (run) {
+                ok = false;
+                break;
+            }
             parser_error(L, &p);
             if (L->in_doc) {
                 L->skip = true;
                 end_doc(L);
             }
-            (void)had;
             break;
         }
         yaml_event_type_t t = ev.type;
+        if (run && t == YAML_DOCUMENT_START_EVENT &&
+            (ev.data.document_start.version_directive ||
+             ev.data.document_start.tag_directives.start != ev.data.document_start.tag_directives.end)) {
+            yaml_event_delete(&ev);
+            ok = false;
+            break;
+        }
         switch (t) {
         case YAML_DOCUMENT_START_EVENT:
             begin_doc(L, ev.start_mark);
@@ -610,6 +627,21 @@ static void parse_segment(loader *L)
     yaml_parser_delete(&p);
     L->nfr = 0;
     L->nkids = 0;
+    return ok;
+}
+
+/* Undo a run that gave up: its documents and diagnostics go (its nodes stay
+ * in the arena until the file is freed). */
+static void undo_run(loader *L, size_t ndocs, size_t ndiags)
+{
+    for (size_t i = 0; i < L->nfr; i++)
+        free(L->fr[i].anchor);
+    L->nfr = 0;
+    L->nkids = 0;
+    L->in_doc = L->skip = false;
+    free_anchors(L);
+    L->ndocs = ndocs;
+    ka_diags_truncate(L->d, ndiags);
 }
 
 /* Start of the line after the one containing data[i] (or n). */
@@ -647,6 +679,22 @@ static void release_pages(const char *base, bool mapped, size_t *done, size_t to
     }
 }
 
+/* End of the segment starting at pos: the next marker line that is not its
+ * first line. *lines: how many lines it has. */
+static size_t segment_end(const char *data, size_t n, size_t pos, uint32_t *lines)
+{
+    size_t i = next_line(data, n, pos);
+    uint32_t k = 1;
+    while (i < n && !is_marker(data, n, i)) {
+        i = next_line(data, n, i);
+        k++;
+    }
+    *lines = k;
+    return i;
+}
+
+#define RUN_BYTES ((size_t)256 << 10)
+
 static void load_all(ka_file *f, const char *data, size_t n, bool mapped, const ka_limits *lim,
                      ka_diags *d)
 {
@@ -664,17 +712,34 @@ static void load_all(ka_file *f, const char *data, size_t n, bool mapped, const 
     size_t pos = 0, released = 0;
     uint32_t line = 0;
     while (pos < n || (pos == 0 && n == 0)) {
-        size_t end = n;
         uint32_t seglines = 0;
-        if (!wide) {
-            /* the segment runs to the next marker line that is not its first line */
-            size_t i = next_line(data, n, pos);
-            seglines = 1;
-            while (i < n && !is_marker(data, n, i)) {
-                i = next_line(data, n, i);
-                seglines++;
+        size_t end = wide ? n : segment_end(data, n, pos, &seglines);
+        if (end - pos <= lim->max_doc_bytes && !wide) {
+            /* a run of whole segments up to RUN_BYTES, parsed at once */
+            size_t rend = end, nseg = 1;
+            uint32_t rlines = seglines;
+            while (rend < n && rend - pos < RUN_BYTES) {
+                uint32_t l2;
+                size_t e2 = segment_end(data, n, rend, &l2);
+                if (e2 - rend > lim->max_doc_bytes)
+                    break;
+                rend = e2;
+                rlines += l2;
+                nseg++;
             }
-            end = i;
+            if (nseg > 1) {
+                size_t ndocs = L.ndocs, ndiags = d->n;
+                L.seg = data + pos;
+                L.seglen = rend - pos;
+                L.line0 = line;
+                if (parse_segment(&L, true)) {
+                    release_pages(data, mapped, &released, rend);
+                    line += rlines;
+                    pos = rend;
+                    continue;
+                }
+                undo_run(&L, ndocs, ndiags);
+            }
         }
         L.seg = data + pos;
         L.seglen = end - pos;
@@ -689,7 +754,7 @@ static void load_all(ka_file *f, const char *data, size_t n, bool mapped, const 
             }
             L.docs[L.ndocs++] = (ka_doc){ .root = NULL, .line = line + 1, .col = 1, .rejected = true };
         } else {
-            parse_segment(&L);
+            parse_segment(&L, false);
         }
         release_pages(data, mapped, &released, end);
         line += seglines;

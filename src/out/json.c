@@ -4,16 +4,38 @@
  */
 #include "kubearch/output.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-static void finding_json(ka_buf *b, const ka_finding *x)
+/* Hints and file names repeat across findings: each is escaped once. The
+ * cache is direct-mapped by address (strings of the rule table and the
+ * set's file names live as long as the results). */
+#define ESC_SLOTS 256
+typedef struct esc_cache {
+    const char *src[ESC_SLOTS];
+    ka_buf out[ESC_SLOTS];
+} esc_cache;
+
+static void json_str_cached(ka_buf *b, esc_cache *c, const char *s)
+{
+    uintptr_t h = (uintptr_t)s;
+    size_t i = (size_t)((h >> 3) ^ (h >> 11)) & (ESC_SLOTS - 1);
+    if (c->src[i] != s) {
+        c->src[i] = s;
+        ka_buf_reset(&c->out[i]);
+        ka_buf_json_str(&c->out[i], ka_str_c(s));
+    }
+    ka_buf_add(b, c->out[i].p, c->out[i].n);
+}
+
+static void finding_json(ka_buf *b, esc_cache *c, const ka_finding *x)
 {
     ka_buf_adds(b, "{\"rule\":");
     ka_buf_json_str(b, ka_str_c(x->rule->id));
     ka_buf_adds(b, ",\"severity\":");
     ka_buf_json_str(b, ka_str_c(ka_severity_name(x->severity)));
     ka_buf_adds(b, ",\"file\":");
-    ka_buf_json_str(b, ka_str_c(x->path));
+    json_str_cached(b, c, x->path);
     ka_buf_adds(b, ",\"line\":");
     ka_buf_addu(b, x->line);
     ka_buf_adds(b, ",\"column\":");
@@ -31,7 +53,7 @@ static void finding_json(ka_buf *b, const ka_finding *x)
     ka_buf_adds(b, ",\"message\":");
     ka_buf_json_str(b, ka_str_c(x->message));
     ka_buf_adds(b, ",\"hint\":");
-    ka_buf_json_str(b, ka_str_c(x->hint ? x->hint : ""));
+    json_str_cached(b, c, x->hint ? x->hint : "");
     ka_buf_addc(b, '}');
 }
 
@@ -39,11 +61,12 @@ void ka_write_json(FILE *f, const ka_results *r, const ka_out_opts *o)
 {
     ka_buf b;
     ka_buf_init(&b);
+    esc_cache *c = ka_xcalloc(1, sizeof *c);
     ka_buf_adds(&b, "{\"findings\":[");
     for (size_t i = 0; i < r->n; i++) {
         if (i)
             ka_buf_addc(&b, ',');
-        finding_json(&b, &r->v[i]);
+        finding_json(&b, c, &r->v[i]);
         if (b.n > 1 << 16) {
             fwrite(b.p, 1, b.n, f);
             ka_buf_reset(&b);
@@ -79,4 +102,7 @@ void ka_write_json(FILE *f, const ka_results *r, const ka_out_opts *o)
                   r->count[KA_SEV_INFO], o->input_errors);
     fwrite(b.p, 1, b.n, f);
     ka_buf_free(&b);
+    for (size_t i = 0; i < ESC_SLOTS; i++)
+        ka_buf_free(&c->out[i]);
+    free(c);
 }

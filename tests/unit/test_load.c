@@ -57,6 +57,26 @@ static void test_documents_and_line_offsets(void **state)
     ka_diags_free(&d);
 }
 
+/* Documents are parsed in runs; a run that meets a syntax error is undone and
+ * parsed again a document at a time: nothing may be reported twice. */
+static void test_run_undone_once(void **state)
+{
+    (void)state;
+    ka_diags d;
+    ka_file *f = load("a: 1\na: 2\n---\nb: 1\n---\nc: [\n---\nd: 1\n", &d);
+    assert_int_equal(d.n, 2);
+    assert_int_equal(d.errors, 2);
+    assert_int_equal(d.v[0].line, 2); /* duplicate key */
+    assert_int_equal(d.v[1].line, 7); /* unterminated flow sequence */
+    assert_int_equal(f->ndocs, 4);
+    assert_true(f->docs[0].rejected);
+    assert_non_null(ka_get(f->docs[1].root, "b"));
+    assert_true(f->docs[2].rejected);
+    assert_int_equal(ka_get(f->docs[3].root, "d")->line, 8);
+    ka_file_free(f);
+    ka_diags_free(&d);
+}
+
 static void test_bom_crlf(void **state)
 {
     (void)state;
@@ -166,6 +186,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_positions),
         cmocka_unit_test(test_documents_and_line_offsets),
+        cmocka_unit_test(test_run_undone_once),
         cmocka_unit_test(test_bom_crlf),
         cmocka_unit_test(test_scalars),
         cmocka_unit_test(test_alias_and_merge),
