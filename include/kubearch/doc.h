@@ -24,17 +24,28 @@ typedef enum ka_node_style {
     KA_STYLE_QUOTED = 1,  /* single/double quoted, literal or folded: always a string */
 } ka_node_style;
 
+/* 20 bytes where the compiler can pack it (the node tree is most of the
+ * memory kubearch uses): 4-byte alignment, the pointer first. Lengths and
+ * counts stay below 2^30 (a document is at most 128 MiB) and columns below
+ * 2^31. */
+#if defined(__GNUC__)
+#define KA_NODE_PACKED __attribute__((packed, aligned(4)))
+#else
+#define KA_NODE_PACKED
+#endif
+#define KA_NODE_MAX_N ((1u << 30) - 1)   /* longest scalar, most items */
+#define KA_NODE_MAX_COL ((1u << 31) - 1)
 typedef struct ka_node ka_node;
-struct ka_node {
-    uint32_t line, col;   /* 1-based */
-    uint32_t n;           /* scalar: length; map: pairs; seq: items */
-    uint8_t type;         /* ka_node_type */
-    uint8_t style;        /* ka_node_style (scalars) */
-    uint16_t flags;
+struct KA_NODE_PACKED ka_node {
     union {
         const char *s;    /* scalar bytes, NUL-terminated */
         ka_node *kids;    /* map: 2*n nodes; seq: n nodes */
     } u;
+    uint32_t line;        /* 1-based */
+    uint32_t col : 31;    /* 1-based */
+    uint32_t style : 1;   /* ka_node_style (scalars) */
+    uint32_t n : 30;      /* scalar: length; map: pairs; seq: items */
+    uint32_t type : 2;    /* ka_node_type */
 };
 
 /* Source file of a document (shared by all its nodes). */

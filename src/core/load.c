@@ -101,7 +101,8 @@ static inline uint32_t mline(const loader *L, yaml_mark_t m)
 
 static inline uint32_t mcol(yaml_mark_t m)
 {
-    return (uint32_t)m.column + 1;
+    /* a line longer than 2 GiB (only past --max-file-bytes' default) keeps the last column */
+    return m.column < KA_NODE_MAX_COL ? (uint32_t)m.column + 1 : KA_NODE_MAX_COL;
 }
 
 /* ---- scalar text ------------------------------------------------------ */
@@ -386,14 +387,18 @@ static void finish_collection(loader *L, yaml_mark_t end)
             kids = ka_arena_alloc(L->f->arena, nk * sizeof(ka_node));
             memcpy(kids, L->kids + fr->kids_start, nk * sizeof(ka_node));
         }
+        size_t count = nk;
         if (n.type == KA_NODE_MAP) {
-            size_t np = nk / 2;
-            if (check_keys(L, kids, np))
-                np = apply_merges(L, &kids, np);
-            n.n = (uint32_t)np;
-        } else {
-            n.n = (uint32_t)nk;
+            count = nk / 2;
+            if (check_keys(L, kids, count))
+                count = apply_merges(L, &kids, count);
         }
+        if (count > KA_NODE_MAX_N) {
+            doc_error(L, n.line, n.col, "collection of %zu items is larger than %u items", count,
+                      KA_NODE_MAX_N);
+            count = 0;
+        }
+        n.n = (uint32_t)count;
         n.u.kids = kids;
     }
     L->nkids = fr->kids_start;
@@ -437,8 +442,8 @@ static void add_scalar(loader *L, const yaml_event_t *ev)
     n.line = mline(L, ev->start_mark);
     n.col = mcol(ev->start_mark);
     size_t len = ev->data.scalar.length;
-    if (len > UINT32_MAX) {
-        doc_error(L, n.line, n.col, "scalar too long");
+    if (len > KA_NODE_MAX_N) {
+        doc_error(L, n.line, n.col, "scalar of %zu bytes is longer than %u bytes", len, KA_NODE_MAX_N);
         return;
     }
     n.n = (uint32_t)len;
