@@ -46,6 +46,12 @@ typedef struct ka_requirement {
     ka_str *vals;   /* sorted; the string syntax de-duplicates (sets.String), matchExpressions keep repeats as upstream does */
 } ka_requirement;
 
+/* A Gt or Lt operand, or the label value it is compared with, as an
+ * integer: strconv.ParseInt(s, 10, 64) (optional sign, decimal digits, in
+ * range). False when s is not one: such an operand makes the requirement
+ * invalid, such a label value never matches. */
+bool ka_selector_int64(ka_str s, int64_t *out);
+
 typedef struct ka_selector {
     bool nothing;   /* a nil LabelSelector: matches no object */
     size_t n;       /* requirements, sorted by key; n == 0 && !nothing: everything */

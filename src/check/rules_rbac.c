@@ -253,19 +253,20 @@ void ka_rule_rbac006(ka_ctx *ctx, const ka_object *o)
 
 /* ---- RBAC-009 webhooks, CSR approval, PVs, tokens ---------------------- */
 
+/* create, update and patch under one text: every way to write an object */
+#define WRITE3(group, res, text) { "create", group, res, "", text }, { "update", group, res, "", text }, \
+                                 { "patch", group, res, "", text }
 #define ADM "admissionregistration.k8s.io"
-#define WRITE3(res, text) { "create", ADM, res, "", text }, { "update", ADM, res, "", text }, \
-                          { "patch", ADM, res, "", text }
 
 void ka_rule_rbac009(ka_ctx *ctx, const ka_object *o)
 {
     static const probe p[] = {
-        WRITE3("mutatingwebhookconfigurations", "write mutating webhooks"),
-        WRITE3("validatingwebhookconfigurations", "write validating webhooks"),
-        WRITE3("mutatingadmissionpolicies", "write admission policies"),
-        WRITE3("mutatingadmissionpolicybindings", "write admission policies"),
-        WRITE3("validatingadmissionpolicies", "write admission policies"),
-        WRITE3("validatingadmissionpolicybindings", "write admission policies"),
+        WRITE3(ADM, "mutatingwebhookconfigurations", "write mutating webhooks"),
+        WRITE3(ADM, "validatingwebhookconfigurations", "write validating webhooks"),
+        WRITE3(ADM, "mutatingadmissionpolicies", "write admission policies"),
+        WRITE3(ADM, "mutatingadmissionpolicybindings", "write admission policies"),
+        WRITE3(ADM, "validatingadmissionpolicies", "write admission policies"),
+        WRITE3(ADM, "validatingadmissionpolicybindings", "write admission policies"),
         { "update", "certificates.k8s.io", "certificatesigningrequests", "approval", "approve CSRs" },
         { "patch", "certificates.k8s.io", "certificatesigningrequests", "approval", "approve CSRs" },
         { "approve", "certificates.k8s.io", "signers", "", "approve for signers" },
@@ -293,12 +294,8 @@ void ka_rule_rbac015(ka_ctx *ctx, const ka_object *o)
 void ka_rule_rbac019(ka_ctx *ctx, const ka_object *o)
 {
     static const probe p[] = {
-        { "create", "apiregistration.k8s.io", "apiservices", "", "write apiservices" },
-        { "update", "apiregistration.k8s.io", "apiservices", "", "write apiservices" },
-        { "patch", "apiregistration.k8s.io", "apiservices", "", "write apiservices" },
-        { "create", "apiextensions.k8s.io", "customresourcedefinitions", "", "write customresourcedefinitions" },
-        { "update", "apiextensions.k8s.io", "customresourcedefinitions", "", "write customresourcedefinitions" },
-        { "patch", "apiextensions.k8s.io", "customresourcedefinitions", "", "write customresourcedefinitions" },
+        WRITE3("apiregistration.k8s.io", "apiservices", "write apiservices"),
+        WRITE3("apiextensions.k8s.io", "customresourcedefinitions", "write customresourcedefinitions"),
     };
     report_probes(ctx, o, p, N(p), "can");
 }

@@ -197,8 +197,6 @@ static int load_set(const rbac_args *a, ka_objset **out, ka_diags *d)
     return 0;
 }
 
-/* ---- can ---------------------------------------------------------------- */
-
 static int parse_identity(const rbac_args *a, ka_arena *ar, const char *text, ka_rbac_identity *id)
 {
     char err[256];
@@ -209,6 +207,45 @@ static int parse_identity(const rbac_args *a, ka_arena *ar, const char *text, ka
             return ka_usage_error(a->cmdname, "too many groups (at most %d)", KA_RBAC_MAX_GROUPS);
     return 0;
 }
+
+/* What a subcommand works on: the objects of its PATH words, what loading
+ * them reported, the RBAC model built from them, and an arena for the
+ * identity and the request. */
+typedef struct rbac_input {
+    ka_arena *ar;
+    ka_diags d;
+    ka_objset *s;
+    ka_rbac *m;
+} rbac_input;
+
+/* Step past the nargs words before the PATHs (with id, the first is the
+ * SUBJECT, parsed into it), then load the PATHs and build the model. A bad
+ * SUBJECT is a usage error before any file is read, with nothing to free. */
+static int input_open(rbac_args *a, int nargs, ka_rbac_identity *id, rbac_input *in)
+{
+    in->ar = ka_arena_new();
+    int rc = id ? parse_identity(a, in->ar, a->words[0], id) : 0;
+    a->words += nargs;
+    a->nwords -= nargs;
+    if (rc) {
+        ka_arena_free(in->ar);
+        return rc;
+    }
+    ka_diags_init(&in->d);
+    load_set(a, &in->s, &in->d);
+    in->m = ka_rbac_build(in->s, &a->mopts);
+    return 0;
+}
+
+static void input_free(rbac_input *in)
+{
+    ka_rbac_free(in->m);
+    ka_objset_free(in->s);
+    ka_diags_free(&in->d);
+    ka_arena_free(in->ar);
+}
+
+/* ---- can ---------------------------------------------------------------- */
 
 static int make_request(const rbac_args *a, const ka_rbac *m, ka_arena *ar, const char *verb,
                         const char *res, ka_rbac_request *q)
@@ -249,28 +286,19 @@ static int run_can(rbac_args *a)
 {
     if (a->nwords < 4)
         return ka_usage_error(a->cmdname, "usage: kubearch rbac can SUBJECT VERB RESOURCE PATH...");
-    ka_arena *ar = ka_arena_new();
-    ka_rbac_identity id;
-    int rc = parse_identity(a, ar, a->words[0], &id);
     const char *verb = a->words[1], *res = a->words[2];
-    a->words += 3;
-    a->nwords -= 3;
-    if (rc) {
-        ka_arena_free(ar);
+    ka_rbac_identity id;
+    rbac_input in;
+    int rc = input_open(a, 3, &id, &in);
+    if (rc)
         return rc;
-    }
-    ka_diags d;
-    ka_diags_init(&d);
-    ka_objset *s;
-    load_set(a, &s, &d);
-    ka_rbac *m = ka_rbac_build(s, &a->mopts);
     ka_rbac_request q;
-    rc = make_request(a, m, ar, verb, res, &q);
+    rc = make_request(a, in.m, in.ar, verb, res, &q);
     if (rc)
         goto out;
-    ka_diags_print(&d, stderr);
+    ka_diags_print(&in.d, stderr);
     ka_rbac_grants g;
-    bool ok = ka_rbac_can(m, &id, &q, &g);
+    bool ok = ka_rbac_can(in.m, &id, &q, &g);
     ka_buf b;
     ka_buf_init(&b);
     if (a->json) {
@@ -306,8 +334,8 @@ static int run_can(rbac_args *a)
                 ka_buf ns;
                 ka_buf_init(&ns);
                 if (!q.nonresource && !q.ns.n &&
-                    ka_rbac_resource_namespaced(m, q.group, q.resource) != 0)
-                    allowed_namespaces(m, &id, &q, &ns);
+                    ka_rbac_resource_namespaced(in.m, q.group, q.resource) != 0)
+                    allowed_namespaces(in.m, &id, &q, &ns);
                 if (ns.n)
                     ka_buf_printf(&b, "  not in all namespaces; allowed in: %.*s\n", (int)ns.n, ns.p);
                 else
@@ -319,12 +347,9 @@ static int run_can(rbac_args *a)
     fwrite(b.p, 1, b.n, stdout);
     ka_buf_free(&b);
     ka_rbac_grants_free(&g);
-    rc = d.errors ? KA_EXIT_USAGE : ok ? KA_EXIT_OK : KA_EXIT_FINDINGS;
+    rc = in.d.errors ? KA_EXIT_USAGE : ok ? KA_EXIT_OK : KA_EXIT_FINDINGS;
 out:
-    ka_rbac_free(m);
-    ka_objset_free(s);
-    ka_diags_free(&d);
-    ka_arena_free(ar);
+    input_free(&in);
     return rc;
 }
 
@@ -335,21 +360,15 @@ static int run_who(rbac_args *a)
     if (a->nwords < 3)
         return ka_usage_error(a->cmdname, "usage: kubearch rbac who-can VERB RESOURCE PATH...");
     const char *verb = a->words[0], *res = a->words[1];
-    a->words += 2;
-    a->nwords -= 2;
-    ka_arena *ar = ka_arena_new();
-    ka_diags d;
-    ka_diags_init(&d);
-    ka_objset *s;
-    load_set(a, &s, &d);
-    ka_rbac *m = ka_rbac_build(s, &a->mopts);
+    rbac_input in;
+    input_open(a, 2, NULL, &in);
     ka_rbac_request q;
-    int rc = make_request(a, m, ar, verb, res, &q);
+    int rc = make_request(a, in.m, in.ar, verb, res, &q);
     if (rc)
         goto out;
-    ka_diags_print(&d, stderr);
+    ka_diags_print(&in.d, stderr);
     ka_rbac_grants g;
-    ka_rbac_who_can(m, &q, q.ns.n == 0, &g);
+    ka_rbac_who_can(in.m, &q, q.ns.n == 0, &g);
     ka_buf b, row;
     ka_buf_init(&b);
     ka_buf_init(&row);
@@ -428,12 +447,9 @@ static int run_who(rbac_args *a)
     ka_buf_free(&b);
     ka_buf_free(&row);
     ka_rbac_grants_free(&g);
-    rc = d.errors ? KA_EXIT_USAGE : KA_EXIT_OK;
+    rc = in.d.errors ? KA_EXIT_USAGE : KA_EXIT_OK;
 out:
-    ka_rbac_free(m);
-    ka_objset_free(s);
-    ka_diags_free(&d);
-    ka_arena_free(ar);
+    input_free(&in);
     return rc;
 }
 
@@ -586,23 +602,14 @@ static int run_perms(rbac_args *a)
 {
     if (a->nwords < 2)
         return ka_usage_error(a->cmdname, "usage: kubearch rbac permissions SUBJECT PATH...");
-    ka_arena *ar = ka_arena_new();
     ka_rbac_identity id;
-    int rc = parse_identity(a, ar, a->words[0], &id);
-    a->words += 1;
-    a->nwords -= 1;
-    if (rc) {
-        ka_arena_free(ar);
+    rbac_input in;
+    int rc = input_open(a, 1, &id, &in);
+    if (rc)
         return rc;
-    }
-    ka_diags d;
-    ka_diags_init(&d);
-    ka_objset *s;
-    load_set(a, &s, &d);
-    ka_diags_print(&d, stderr);
-    ka_rbac *m = ka_rbac_build(s, &a->mopts);
+    ka_diags_print(&in.d, stderr);
     const ka_rbac_binding **bs;
-    size_t nb = ka_rbac_bindings_for(m, &id, &bs);
+    size_t nb = ka_rbac_bindings_for(in.m, &id, &bs);
     perm_row *rows = NULL;
     size_t nrows = 0, cap = 0;
     for (size_t i = 0; i < nb; i++) {
@@ -630,7 +637,7 @@ static int run_perms(rbac_args *a)
                     /* cluster-scoped resources through a RoleBinding grant
                      * nothing (the binding's own Namespace object aside) */
                     if (!bd->cluster && !ka_str_eqc(res, "namespaces") &&
-                        ka_rbac_resource_namespaced(m, rl->groups[gi], res) == 0)
+                        ka_rbac_resource_namespaced(in.m, rl->groups[gi], res) == 0)
                         continue;
                     add_perm(&rows, &nrows, &cap, scope, false, rl->groups[gi], res, rl, &g);
                 }
@@ -757,11 +764,8 @@ static int run_perms(rbac_args *a)
         ka_rbac_grants_free(&rows[i].via);
     }
     free(rows);
-    rc = d.errors ? KA_EXIT_USAGE : KA_EXIT_OK;
-    ka_rbac_free(m);
-    ka_objset_free(s);
-    ka_diags_free(&d);
-    ka_arena_free(ar);
+    rc = in.d.errors ? KA_EXIT_USAGE : KA_EXIT_OK;
+    input_free(&in);
     return rc;
 }
 

@@ -193,7 +193,7 @@ bool ka_label_value_valid(ka_str val, char *err, size_t errn)
 }
 
 /* strconv.ParseInt(s, 10, 64): optional sign, digits only, range-checked. */
-static bool l_parse_int64(ka_str s, int64_t *out)
+bool ka_selector_int64(ka_str s, int64_t *out)
 {
     size_t i = 0;
     bool neg = false;
@@ -262,7 +262,7 @@ static bool l_check_arity(ka_selop op, const ka_str *vals, size_t n, char *err, 
             l_err(err, errn, "values: 'gt' and 'lt' need exactly one value");
             return false;
         }
-        if (!l_parse_int64(vals[0], &ignored)) {
+        if (!ka_selector_int64(vals[0], &ignored)) {
             l_err(err, errn, "values[0]: '%.*s' is not an integer, as 'gt' and 'lt' require",
                   L_SHOW(vals[0]));
             return false;
@@ -970,7 +970,7 @@ static bool l_match_order(const ka_requirement *r, ka_str have)
 {
     int64_t lv, rv;
 
-    if (!l_parse_int64(have, &lv) || r->nvals != 1 || !l_parse_int64(r->vals[0], &rv))
+    if (!ka_selector_int64(have, &lv) || r->nvals != 1 || !ka_selector_int64(r->vals[0], &rv))
         return false;
     return r->op == KA_SEL_GT ? lv > rv : lv < rv;
 }

@@ -198,6 +198,11 @@ void np_build_classes(ka_netpol *net)
     unitix_build(net, &ix);
     np_u32vec sig = { 0, 0, NULL };
     bool host_pods = net->opts.host_network_pods;
+    /* at most a class per member: one allocation, no doubling on large inputs */
+    if (net->capclasses < net->nmembers) {
+        net->capclasses = net->nmembers;
+        net->classes = ka_xrealloc(net->classes, net->capclasses * sizeof *net->classes);
+    }
     for (size_t i = 0; i < net->nmembers; i++) {
         np_member *m = &net->members[i];
         np_ep *e = &net->eps[m->ep];

@@ -15,30 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool parse_int64(ka_str s, int64_t *out)
-{
-    size_t i = 0;
-    bool neg = false;
-    uint64_t v = 0, lim;
-    if (s.n > 0 && (s.p[0] == '+' || s.p[0] == '-')) {
-        neg = s.p[0] == '-';
-        i = 1;
-    }
-    if (i >= s.n)
-        return false;
-    lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-    for (; i < s.n; i++) {
-        if (s.p[i] < '0' || s.p[i] > '9')
-            return false;
-        uint64_t d = (uint64_t)(s.p[i] - '0');
-        if (v > (lim - d) / 10)
-            return false;
-        v = v * 10 + d;
-    }
-    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
-    return true;
-}
-
 static int str_cmp(const void *a, const void *b)
 {
     return ka_str_cmp(*(const ka_str *)a, *(const ka_str *)b);
@@ -109,7 +85,7 @@ static bool label_req(ka_arena *a, const ka_node *e, ka_requirement *r, char *wh
         break;
     default: {
         int64_t ignored;
-        if (nv != 1 || !parse_int64(vals[0], &ignored)) {
+        if (nv != 1 || !ka_selector_int64(vals[0], &ignored)) {
             snprintf(why, whyn, "operator %.*s needs exactly one integer value", (int)op.n, op.p);
             return false;
         }
