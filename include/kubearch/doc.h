@@ -24,29 +24,38 @@ typedef enum ka_node_style {
     KA_STYLE_QUOTED = 1,  /* single/double quoted, literal or folded: always a string */
 } ka_node_style;
 
-/* 20 bytes where the compiler can pack it (the node tree is most of the
- * memory kubearch uses): 4-byte alignment, the pointer first. Lengths and
- * counts stay below 2^30 (a document is at most 128 MiB) and columns below
- * 2^31. */
+/* 16 bytes where the compiler can pack it (the node tree is most of the
+ * memory kubearch uses): 4-byte alignment, the pointer first. A scalar's
+ * length and a collection's count are stored in the 4 bytes before the data
+ * the node points to (ka_node_n), where aliases share them. Lengths and
+ * counts stay below 2^30, columns below 2^29 (a longer line keeps the last
+ * column). */
 #if defined(__GNUC__)
 #define KA_NODE_PACKED __attribute__((packed, aligned(4)))
 #else
 #define KA_NODE_PACKED
 #endif
 #define KA_NODE_MAX_N ((1u << 30) - 1)   /* longest scalar, most items */
-#define KA_NODE_MAX_COL ((1u << 31) - 1)
+#define KA_NODE_MAX_COL ((1u << 29) - 1)
 typedef struct ka_node ka_node;
 struct KA_NODE_PACKED ka_node {
     union {
         const char *s;    /* scalar bytes, NUL-terminated */
-        ka_node *kids;    /* map: 2*n nodes; seq: n nodes */
+        ka_node *kids;    /* map: 2*n nodes (key, value, ...); seq: n nodes */
     } u;
     uint32_t line;        /* 1-based */
-    uint32_t col : 31;    /* 1-based */
+    uint32_t col : 29;    /* 1-based */
     uint32_t style : 1;   /* ka_node_style (scalars) */
-    uint32_t n : 30;      /* scalar: length; map: pairs; seq: items */
     uint32_t type : 2;    /* ka_node_type */
 };
+
+/* Scalar: length in bytes; mapping: pairs; sequence: items. */
+static inline uint32_t ka_node_n(const ka_node *n)
+{
+    uint32_t v;
+    memcpy(&v, n->u.s - sizeof v, sizeof v);
+    return v;
+}
 
 /* Source file of a document (shared by all its nodes). */
 typedef struct ka_source {
@@ -58,7 +67,7 @@ static inline bool ka_is_seq(const ka_node *n) { return n && n->type == KA_NODE_
 static inline bool ka_is_scalar(const ka_node *n) { return n && n->type == KA_NODE_SCALAR; }
 static inline ka_str ka_node_str(const ka_node *n)
 {
-    return ka_is_scalar(n) ? (ka_str){ n->u.s, n->n } : (ka_str){ "", 0 };
+    return ka_is_scalar(n) ? (ka_str){ n->u.s, ka_node_n(n) } : (ka_str){ "", 0 };
 }
 
 /* Mapping lookup by key (NULL when absent or when m is not a mapping). */
@@ -80,7 +89,7 @@ int ka_bool(const ka_node *n);
 bool ka_int(const ka_node *n, int64_t *out);
 /* Scalar text or "" (also for non-scalars). */
 static inline const char *ka_cstr(const ka_node *n) { return ka_is_scalar(n) ? n->u.s : ""; }
-static inline size_t ka_len(const ka_node *n) { return ka_is_scalar(n) ? n->n : 0; }
+static inline size_t ka_len(const ka_node *n) { return ka_is_scalar(n) ? ka_node_n(n) : 0; }
 
 #define KA_MAP_KEY(m, i) (&(m)->u.kids[2 * (i)])
 #define KA_MAP_VAL(m, i) (&(m)->u.kids[2 * (i) + 1])

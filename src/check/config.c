@@ -74,7 +74,7 @@ static char *dup_scalar(const ka_node *n)
 /* A list of names: a sequence of scalars or one comma-separated scalar. */
 static char **name_list(cfgp *p, const ka_node *n, bool check_names)
 {
-    size_t cnt = ka_is_seq(n) ? n->n : 1;
+    size_t cnt = ka_is_seq(n) ? ka_node_n(n) : 1;
     char **v = ka_xcalloc(cnt + 1, sizeof *v);
     size_t k = 0;
     for (size_t i = 0; i < cnt; i++) {
@@ -125,7 +125,7 @@ static void parse_rules(cfgp *p, const ka_node *m, ka_config *c)
         bad(p, m, "\"rules\" must be a mapping", (ka_str){ "", 0 });
         return;
     }
-    for (uint32_t i = 0; i < m->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(m); i++) {
         const ka_node *k = KA_MAP_KEY(m, i), *v = KA_MAP_VAL(m, i);
         ka_str key = ka_node_str(k);
         if (ka_str_eqc(key, "enable")) {
@@ -139,9 +139,9 @@ static void parse_rules(cfgp *p, const ka_node *m, ka_config *c)
                 bad(p, v, "\"severity\" must map rule ids to error, warning or info", (ka_str){ "", 0 });
                 continue;
             }
-            c->sev_rule = ka_xrealloc(c->sev_rule, (c->nsev + v->n) * sizeof *c->sev_rule);
-            c->sev_value = ka_xrealloc(c->sev_value, (c->nsev + v->n) * sizeof *c->sev_value);
-            for (uint32_t j = 0; j < v->n; j++) {
+            c->sev_rule = ka_xrealloc(c->sev_rule, (c->nsev + ka_node_n(v)) * sizeof *c->sev_rule);
+            c->sev_value = ka_xrealloc(c->sev_value, (c->nsev + ka_node_n(v)) * sizeof *c->sev_value);
+            for (uint32_t j = 0; j < ka_node_n(v); j++) {
                 const ka_node *rk = KA_MAP_KEY(v, j), *rv = KA_MAP_VAL(v, j);
                 const ka_rule *r = ka_rule_find(ka_cstr(rk));
                 ka_severity s;
@@ -169,15 +169,15 @@ static void parse_exemptions(cfgp *p, const ka_node *s, ka_config *c)
         bad(p, s, "\"exemptions\" must be a list", (ka_str){ "", 0 });
         return;
     }
-    c->exemptions = ka_xcalloc(s->n ? s->n : 1, sizeof *c->exemptions);
-    for (uint32_t i = 0; i < s->n; i++) {
+    c->exemptions = ka_xcalloc(ka_node_n(s) ? ka_node_n(s) : 1, sizeof *c->exemptions);
+    for (uint32_t i = 0; i < ka_node_n(s); i++) {
         const ka_node *m = KA_SEQ_ITEM(s, i);
         if (!ka_is_map(m)) {
             bad(p, m, "an exemption must be a mapping", (ka_str){ "", 0 });
             continue;
         }
         ka_exemption *e = &c->exemptions[c->nexemptions++];
-        for (uint32_t j = 0; j < m->n; j++) {
+        for (uint32_t j = 0; j < ka_node_n(m); j++) {
             const ka_node *k = KA_MAP_KEY(m, j), *v = KA_MAP_VAL(m, j);
             ka_str key = ka_node_str(k);
             char **slot = NULL;
@@ -231,7 +231,7 @@ int ka_config_load(const char *path, ka_config *c, ka_diags *d)
         bad(&p, root, "the configuration must be a mapping", (ka_str){ "", 0 });
         root = NULL;
     }
-    for (uint32_t i = 0; root && ka_is_map(root) && i < root->n; i++) {
+    for (uint32_t i = 0; root && ka_is_map(root) && i < ka_node_n(root); i++) {
         const ka_node *k = KA_MAP_KEY(root, i), *v = KA_MAP_VAL(root, i);
         ka_str key = ka_node_str(k);
         if (ka_str_eqc(key, "rules")) {

@@ -120,9 +120,9 @@ static bool term_namespace_ok(const ka_object *o, const ka_node *term)
     const ka_node *nss = ka_get(term, "namespaces");
     if (!ka_is_null(ka_get(term, "namespaceSelector")))
         return true; /* a namespace selector: cannot tell, accept */
-    if (!ka_is_seq(nss) || nss->n == 0)
+    if (!ka_is_seq(nss) || ka_node_n(nss) == 0)
         return true; /* the pod's own namespace */
-    for (uint32_t i = 0; i < nss->n; i++)
+    for (uint32_t i = 0; i < ka_node_n(nss); i++)
         if (ka_str_eq(ka_node_str(KA_SEQ_ITEM(nss, i)), o->ns))
             return true;
     return false;
@@ -145,11 +145,11 @@ static bool anti_affinity_spreads(selcheck *sc, const ka_object *o, const ka_nod
     const ka_node *req = ka_get(anti, "requiredDuringSchedulingIgnoredDuringExecution");
     const ka_node *pref = ka_get(anti, "preferredDuringSchedulingIgnoredDuringExecution");
     if (ka_is_seq(req))
-        for (uint32_t i = 0; i < req->n; i++)
+        for (uint32_t i = 0; i < ka_node_n(req); i++)
             if (term_spreads(sc, o, KA_SEQ_ITEM(req, i)))
                 return true;
     if (ka_is_seq(pref))
-        for (uint32_t i = 0; i < pref->n; i++)
+        for (uint32_t i = 0; i < ka_node_n(pref); i++)
             if (term_spreads(sc, o, ka_get(KA_SEQ_ITEM(pref, i), "podAffinityTerm")))
                 return true;
     return false;
@@ -159,7 +159,7 @@ static bool spread_constraints_spread(selcheck *sc, const ka_object *o, const ka
 {
     if (!ka_is_seq(tsc))
         return false;
-    for (uint32_t i = 0; i < tsc->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(tsc); i++) {
         const ka_node *c = KA_SEQ_ITEM(tsc, i);
         ka_str key = ka_node_str(ka_get(c, "topologyKey"));
         char err[8];
@@ -220,7 +220,7 @@ static void check_constraint(ka_ctx *ctx, const ka_object *o, selcheck *sc, cons
         ka_report(ctx, o, skew, NULL, "topologySpreadConstraints[%u].maxSkew is %s; it must be at least 1",
                   i, ka_cstr(skew));
     const ka_node *key = ka_get(c, "topologyKey");
-    if (ka_is_null(key) || !ka_is_scalar(key) || key->n == 0)
+    if (ka_is_null(key) || !ka_is_scalar(key) || ka_node_n(key) == 0)
         ka_report(ctx, o, key && ka_is_scalar(key) ? key : c, NULL,
                   "topologySpreadConstraints[%u] has no topologyKey", i);
     const ka_node *wu = ka_get(c, "whenUnsatisfiable");
@@ -286,7 +286,7 @@ void ka_rule_ha003(ka_ctx *ctx, const ka_object *o)
     if (!o->pod || !o->pod->spec)
         return;
     const ka_node *tsc = ka_get(o->pod->spec, "topologySpreadConstraints");
-    if (ka_is_null(tsc) || (ka_is_seq(tsc) && tsc->n == 0)) {
+    if (ka_is_null(tsc) || (ka_is_seq(tsc) && ka_node_n(tsc) == 0)) {
         if (multi_replica(ctx, o))
             ka_report(ctx, o, tsc ? tsc : o->pod->spec, NULL,
                       tsc ? "topologySpreadConstraints is empty: replicas are not spread over "
@@ -300,7 +300,7 @@ void ka_rule_ha003(ka_ctx *ctx, const ka_object *o)
         return;
     }
     selcheck sc = { NULL };
-    for (uint32_t i = 0; i < tsc->n; i++)
+    for (uint32_t i = 0; i < ka_node_n(tsc); i++)
         check_constraint(ctx, o, &sc, KA_SEQ_ITEM(tsc, i), i);
     ka_arena_free(sc.arena);
 }
@@ -311,7 +311,7 @@ void ka_rule_ha004(ka_ctx *ctx, const ka_object *o)
 {
     const ka_node *owners = ka_get(o->meta, "ownerReferences");
     if (ka_is_seq(owners))
-        for (uint32_t i = 0; i < owners->n; i++)
+        for (uint32_t i = 0; i < ka_node_n(owners); i++)
             if (ka_bool(ka_get(KA_SEQ_ITEM(owners, i), "controller")) == 1)
                 return;
     ka_report(ctx, o, owners ? owners : o->meta, NULL,

@@ -312,8 +312,8 @@ static void policy_types(const ka_object *p, bool *in, bool *eg)
     const ka_node *spec = ka_get(p->root, "spec");
     const ka_node *pt = ka_get(spec, "policyTypes");
     *in = *eg = false;
-    if (ka_is_seq(pt) && pt->n) {
-        for (uint32_t i = 0; i < pt->n; i++) {
+    if (ka_is_seq(pt) && ka_node_n(pt)) {
+        for (uint32_t i = 0; i < ka_node_n(pt); i++) {
             ka_str t = ka_node_str(KA_SEQ_ITEM(pt, i));
             *in = *in || ka_str_eqc(t, "Ingress");
             *eg = *eg || ka_str_eqc(t, "Egress");
@@ -330,13 +330,13 @@ static void default_deny(const ka_object *p, bool *din, bool *deg)
     const ka_node *spec = ka_get(p->root, "spec");
     const ka_node *ps = ka_get(spec, "podSelector");
     *din = *deg = false;
-    if (ps && !ka_is_null(ps) && !(ka_is_map(ps) && ps->n == 0))
+    if (ps && !ka_is_null(ps) && !(ka_is_map(ps) && ka_node_n(ps) == 0))
         return;
     bool in, eg;
     policy_types(p, &in, &eg);
     const ka_node *ir = ka_get(spec, "ingress"), *er = ka_get(spec, "egress");
-    *din = in && (!ir || ka_is_null(ir) || (ka_is_seq(ir) && ir->n == 0));
-    *deg = eg && (!er || ka_is_null(er) || (ka_is_seq(er) && er->n == 0));
+    *din = in && (!ir || ka_is_null(ir) || (ka_is_seq(ir) && ka_node_n(ir) == 0));
+    *deg = eg && (!er || ka_is_null(er) || (ka_is_seq(er) && ka_node_n(er) == 0));
 }
 
 void ka_setrule_clu005(ka_ctx *ctx, const ka_objset *s)
@@ -386,13 +386,13 @@ void ka_setrule_clu005(ka_ctx *ctx, const ka_objset *s)
 static bool ingress_has_tls(const ka_object *o)
 {
     const ka_node *tls = ka_path(o->root, "spec", "tls", NULL);
-    return ka_is_seq(tls) && tls->n > 0;
+    return ka_is_seq(tls) && ka_node_n(tls) > 0;
 }
 
 static bool gateway_has_tls(const ka_object *o)
 {
     const ka_node *ls = ka_path(o->root, "spec", "listeners", NULL);
-    for (uint32_t i = 0; ka_is_seq(ls) && i < ls->n; i++) {
+    for (uint32_t i = 0; ka_is_seq(ls) && i < ka_node_n(ls); i++) {
         ka_str p = ka_node_str(ka_get(KA_SEQ_ITEM(ls, i), "protocol"));
         if (ka_str_eqc(p, "HTTPS") || ka_str_eqc(p, "TLS"))
             return true;
@@ -435,13 +435,13 @@ void ka_setrule_clu006(ka_ctx *ctx, const ka_objset *s)
 static bool wildcard_rule(const ka_object *role)
 {
     const ka_node *rules = ka_get(role->root, "rules");
-    for (uint32_t i = 0; ka_is_seq(rules) && i < rules->n; i++) {
+    for (uint32_t i = 0; ka_is_seq(rules) && i < ka_node_n(rules); i++) {
         const ka_node *r = KA_SEQ_ITEM(rules, i);
         bool vstar = false, rstar = false;
         const ka_node *v = ka_get(r, "verbs"), *res = ka_get(r, "resources");
-        for (uint32_t j = 0; ka_is_seq(v) && j < v->n; j++)
+        for (uint32_t j = 0; ka_is_seq(v) && j < ka_node_n(v); j++)
             vstar = vstar || ka_str_eqc(ka_node_str(KA_SEQ_ITEM(v, j)), "*");
-        for (uint32_t j = 0; ka_is_seq(res) && j < res->n; j++)
+        for (uint32_t j = 0; ka_is_seq(res) && j < ka_node_n(res); j++)
             rstar = rstar || ka_str_eqc(ka_node_str(KA_SEQ_ITEM(res, j)), "*");
         if (vstar && rstar)
             return true;
@@ -459,7 +459,7 @@ void ka_setrule_clu007(ka_ctx *ctx, const ka_objset *s)
         if (!ka_str_eqc(ka_node_str(ka_path(b->root, "roleRef", "name", NULL)), "cluster-admin"))
             continue;
         const ka_node *subs = ka_get(b->root, "subjects");
-        for (uint32_t j = 0; ka_is_seq(subs) && j < subs->n; j++) {
+        for (uint32_t j = 0; ka_is_seq(subs) && j < ka_node_n(subs); j++) {
             ka_str name = ka_node_str(ka_get(KA_SEQ_ITEM(subs, j), "name"));
             if (!ka_str_has_prefix(name, "system:")) {
                 ka_objvec_push(&admin, b);
@@ -542,7 +542,7 @@ static bool node_mentions(const ka_node *n, const char *needle, int depth)
         return false;
     if (ka_is_scalar(n))
         return str_contains(ka_node_str(n), needle);
-    uint32_t cnt = ka_is_map(n) ? 2 * n->n : n->n;
+    uint32_t cnt = ka_is_map(n) ? 2 * ka_node_n(n) : ka_node_n(n);
     for (uint32_t i = 0; i < cnt; i++)
         if (node_mentions(&n->u.kids[i], needle, depth + 1))
             return true;

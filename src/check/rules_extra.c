@@ -137,7 +137,7 @@ void ka_rule_sec024(ka_ctx *ctx, const ka_object *o)
 {
     KA_FOR_CONTAINERS(o, c) {
         const ka_node *env = field(c->node, "env");
-        for (uint32_t i = 0; ka_is_seq(env) && i < env->n; i++) {
+        for (uint32_t i = 0; ka_is_seq(env) && i < ka_node_n(env); i++) {
             const ka_node *e = KA_SEQ_ITEM(env, i);
             const ka_node *vf = field(e, "valueFrom");
             const ka_node *ref = field(vf, "secretKeyRef");
@@ -149,7 +149,7 @@ void ka_rule_sec024(ka_ctx *ctx, const ka_object *o)
                       name_or(field(ref, "name"), "(unnamed)"));
         }
         const ka_node *envfrom = field(c->node, "envFrom");
-        for (uint32_t i = 0; ka_is_seq(envfrom) && i < envfrom->n; i++) {
+        for (uint32_t i = 0; ka_is_seq(envfrom) && i < ka_node_n(envfrom); i++) {
             const ka_node *e = KA_SEQ_ITEM(envfrom, i);
             const ka_node *ref = field(e, "secretRef");
             if (!ka_is_map(ref))
@@ -192,7 +192,7 @@ void ka_rule_img002(ka_ctx *ctx, const ka_object *o)
 {
     KA_FOR_CONTAINERS(o, c) {
         const ka_node *img = ka_get(c->node, "image");
-        if (!ka_is_scalar(img) || ka_is_null(img) || img->n == 0)
+        if (!ka_is_scalar(img) || ka_is_null(img) || ka_node_n(img) == 0)
             continue; /* a missing image is a schema error, not this rule's */
         ka_str ref = ka_node_str(img);
         const char *at = memchr(ref.p, '@', ref.n);
@@ -271,7 +271,7 @@ void ka_rule_hpa004(ka_ctx *ctx, const ka_object *o)
 void ka_rule_ing003(ka_ctx *ctx, const ka_object *o)
 {
     const ka_node *rules = field(ka_get(o->root, "spec"), "rules");
-    for (uint32_t r = 0; ka_is_seq(rules) && r < rules->n; r++) {
+    for (uint32_t r = 0; ka_is_seq(rules) && r < ka_node_n(rules); r++) {
         const ka_node *rule = KA_SEQ_ITEM(rules, r);
         if (!ka_is_map(rule))
             continue;

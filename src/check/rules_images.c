@@ -64,7 +64,7 @@ void ka_rule_img001(ka_ctx *ctx, const ka_object *o)
 {
     KA_FOR_CONTAINERS(o, c) {
         const ka_node *img = ka_get(c->node, "image");
-        if (!ka_is_scalar(img) || ka_is_null(img) || img->n == 0)
+        if (!ka_is_scalar(img) || ka_is_null(img) || ka_node_n(img) == 0)
             continue; /* a missing image is a schema error, not this rule's */
         ka_str ref = ka_node_str(img);
         const char *at = memchr(ref.p, '@', ref.n);

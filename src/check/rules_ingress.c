@@ -65,28 +65,28 @@ static void ing001_ingress(ka_ctx *ctx, const ka_object *o)
 {
     const ka_node *spec = ka_get(o->root, "spec");
     const ka_node *tls = ka_get(spec, "tls");
-    if (!ka_is_seq(tls) || tls->n == 0) {
+    if (!ka_is_seq(tls) || ka_node_n(tls) == 0) {
         ka_report(ctx, o, spec ? spec : o->root, NULL,
                   "Ingress has no tls section: every host it routes is served over plain HTTP");
         return;
     }
     /* an entry without hosts takes the controller's wildcard: every host */
-    for (uint32_t t = 0; t < tls->n; t++) {
+    for (uint32_t t = 0; t < ka_node_n(tls); t++) {
         const ka_node *entry = KA_SEQ_ITEM(tls, t);
         const ka_node *hosts = ka_get(entry, "hosts");
-        if (ka_is_map(entry) && (ka_is_null(hosts) || (ka_is_seq(hosts) && hosts->n == 0)))
+        if (ka_is_map(entry) && (ka_is_null(hosts) || (ka_is_seq(hosts) && ka_node_n(hosts) == 0)))
             return;
     }
     const ka_node *rules = ka_get(spec, "rules");
-    for (uint32_t r = 0; ka_is_seq(rules) && r < rules->n; r++) {
+    for (uint32_t r = 0; ka_is_seq(rules) && r < ka_node_n(rules); r++) {
         const ka_node *hn = ka_get(KA_SEQ_ITEM(rules, r), "host");
         ka_str host = ka_node_str(hn);
         if (!host.n)
             continue; /* a host-less rule: served on whatever the tls hosts are */
         bool covered = false;
-        for (uint32_t t = 0; t < tls->n && !covered; t++) {
+        for (uint32_t t = 0; t < ka_node_n(tls) && !covered; t++) {
             const ka_node *hosts = ka_get(KA_SEQ_ITEM(tls, t), "hosts");
-            for (uint32_t h = 0; ka_is_seq(hosts) && h < hosts->n && !covered; h++)
+            for (uint32_t h = 0; ka_is_seq(hosts) && h < ka_node_n(hosts) && !covered; h++)
                 covered = cert_covers(ka_node_str(KA_SEQ_ITEM(hosts, h)), host);
         }
         if (!covered)
@@ -108,14 +108,14 @@ static void ing001_gateway(ka_ctx *ctx, const ka_object *o)
     const ka_node *ls = ka_path(o->root, "spec", "listeners", NULL);
     if (!ka_is_seq(ls))
         return;
-    for (uint32_t i = 0; i < ls->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(ls); i++) {
         const ka_node *l = KA_SEQ_ITEM(ls, i);
         const ka_node *proto = ka_get(l, "protocol");
         ka_str name = ka_node_str(ka_get(l, "name"));
         const ka_node *host = ka_get(l, "hostname");
         if (ka_str_eqc(ka_node_str(proto), "HTTP")) {
             bool covered = false;
-            for (uint32_t j = 0; j < ls->n && !covered; j++)
+            for (uint32_t j = 0; j < ka_node_n(ls) && !covered; j++)
                 covered = secure_listener(KA_SEQ_ITEM(ls, j)) &&
                           listener_covers(ka_get(KA_SEQ_ITEM(ls, j), "hostname"), host);
             if (!covered)
@@ -128,7 +128,7 @@ static void ing001_gateway(ka_ctx *ctx, const ka_object *o)
             const ka_node *tls = ka_get(l, "tls");
             ka_str mode = ka_node_str(ka_get(tls, "mode"));
             const ka_node *refs = ka_get(tls, "certificateRefs");
-            if ((!mode.n || ka_str_eqc(mode, "Terminate")) && (!ka_is_seq(refs) || refs->n == 0))
+            if ((!mode.n || ka_str_eqc(mode, "Terminate")) && (!ka_is_seq(refs) || ka_node_n(refs) == 0))
                 ka_report(ctx, o, tls ? tls : proto, NULL,
                           "HTTPS listener %.*s has no tls.certificateRefs: it has no certificate "
                           "to terminate TLS with",
@@ -156,7 +156,7 @@ void ka_rule_ing001(ka_ctx *ctx, const ka_object *o)
 
 static void service_ports_text(ka_buf *b, const ka_node *ports)
 {
-    for (uint32_t i = 0; ka_is_seq(ports) && i < ports->n; i++) {
+    for (uint32_t i = 0; ka_is_seq(ports) && i < ka_node_n(ports); i++) {
         const ka_node *p = KA_SEQ_ITEM(ports, i);
         if (!ka_is_map(p))
             continue;
@@ -177,12 +177,12 @@ static bool service_has_port(const ka_object *svc, const ka_node *port)
 {
     const ka_node *spec = ka_get(svc->root, "spec");
     const ka_node *ports = ka_get(spec, "ports");
-    if ((!ka_is_seq(ports) || ports->n == 0) &&
+    if ((!ka_is_seq(ports) || ka_node_n(ports) == 0) &&
         ka_str_eqc(ka_node_str(ka_get(spec, "type")), "ExternalName"))
         return true;
     int64_t num, v;
     bool by_num = ka_int(port, &num);
-    for (uint32_t i = 0; ka_is_seq(ports) && i < ports->n; i++) {
+    for (uint32_t i = 0; ka_is_seq(ports) && i < ka_node_n(ports); i++) {
         const ka_node *p = KA_SEQ_ITEM(ports, i);
         if (by_num ? (ka_int(ka_get(p, "port"), &v) && v == num)
                    : ka_str_eq(ka_node_str(ka_get(p, "name")), ka_node_str(port)))
@@ -207,7 +207,7 @@ static void check_ref(ka_ctx *ctx, const ka_object *o, const char *where, ka_str
                   where, (int)name.n, name.p, (int)ns.n, ns.p);
         return;
     }
-    if (!port || ka_is_null(port) || (ka_is_map(port) && port->n == 0)) {
+    if (!port || ka_is_null(port) || (ka_is_map(port) && ka_node_n(port) == 0)) {
         ka_report(ctx, o, port ? port : port_parent, NULL,
                   "%s names Service %.*s without a port", where, (int)name.n, name.p);
         return;
@@ -255,9 +255,9 @@ static void ing002_ingress(ka_ctx *ctx, const ka_object *o)
     ingress_backend(ctx, o, ka_get(spec, "defaultBackend"), "defaultBackend");
     ingress_backend(ctx, o, ka_get(spec, "backend"), "backend");
     const ka_node *rules = ka_get(spec, "rules");
-    for (uint32_t r = 0; ka_is_seq(rules) && r < rules->n; r++) {
+    for (uint32_t r = 0; ka_is_seq(rules) && r < ka_node_n(rules); r++) {
         const ka_node *paths = ka_path(KA_SEQ_ITEM(rules, r), "http", "paths", NULL);
-        for (uint32_t p = 0; ka_is_seq(paths) && p < paths->n; p++) {
+        for (uint32_t p = 0; ka_is_seq(paths) && p < ka_node_n(paths); p++) {
             snprintf(where, sizeof where, "rules[%u].http.paths[%u].backend", r, p);
             const ka_node *b = ka_get(KA_SEQ_ITEM(paths, p), "backend");
             if (!b)
@@ -290,7 +290,7 @@ static void route_ref(ka_ctx *ctx, const ka_object *o, const ka_node *ref, const
 static void mirror_filters(ka_ctx *ctx, const ka_object *o, const ka_node *filters, const char *at)
 {
     char where[128];
-    for (uint32_t f = 0; ka_is_seq(filters) && f < filters->n; f++) {
+    for (uint32_t f = 0; ka_is_seq(filters) && f < ka_node_n(filters); f++) {
         snprintf(where, sizeof where, "%s.filters[%u].requestMirror.backendRef", at, f);
         route_ref(ctx, o, ka_path(KA_SEQ_ITEM(filters, f), "requestMirror", "backendRef", NULL), where);
     }
@@ -300,10 +300,10 @@ static void ing002_route(ka_ctx *ctx, const ka_object *o)
 {
     const ka_node *rules = ka_path(o->root, "spec", "rules", NULL);
     char where[96];
-    for (uint32_t r = 0; ka_is_seq(rules) && r < rules->n; r++) {
+    for (uint32_t r = 0; ka_is_seq(rules) && r < ka_node_n(rules); r++) {
         const ka_node *rule = KA_SEQ_ITEM(rules, r);
         const ka_node *refs = ka_get(rule, "backendRefs");
-        for (uint32_t b = 0; ka_is_seq(refs) && b < refs->n; b++) {
+        for (uint32_t b = 0; ka_is_seq(refs) && b < ka_node_n(refs); b++) {
             snprintf(where, sizeof where, "rules[%u].backendRefs[%u]", r, b);
             route_ref(ctx, o, KA_SEQ_ITEM(refs, b), where);
             mirror_filters(ctx, o, ka_get(KA_SEQ_ITEM(refs, b), "filters"), where);

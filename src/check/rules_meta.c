@@ -136,7 +136,7 @@ static void check_labels(ka_ctx *ctx, const ka_object *o, const ka_node *meta, c
         return;
     }
     char err[512];
-    for (uint32_t i = 0; i < labels->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(labels); i++) {
         const ka_node *k = KA_MAP_KEY(labels, i), *v = KA_MAP_VAL(labels, i);
         if (!ka_is_scalar(k)) {
             ka_report(ctx, o, k, NULL, "%slabel key is not a string", where);
@@ -186,7 +186,7 @@ void ka_rule_meta004(ka_ctx *ctx, const ka_object *o)
         const ka_node *env = ka_get(c->node, "env");
         if (!ka_is_seq(env))
             continue;
-        for (uint32_t i = 1; i < env->n; i++) {
+        for (uint32_t i = 1; i < ka_node_n(env); i++) {
             const ka_node *ni = ka_get(KA_SEQ_ITEM(env, i), "name");
             if (!ka_is_scalar(ni))
                 continue;
@@ -315,8 +315,8 @@ void ka_rule_meta005(ka_ctx *ctx, const ka_object *o)
     const ka_node *meta = ka_get(o->root, "metadata");
     const ka_node *name = ka_get(o->meta, "name");
     const ka_node *gen = ka_get(o->meta, "generateName");
-    bool has_gen = ka_is_scalar(gen) && !ka_is_null(gen) && gen->n > 0;
-    if (!ka_is_scalar(name) || ka_is_null(name) || name->n == 0) {
+    bool has_gen = ka_is_scalar(gen) && !ka_is_null(gen) && ka_node_n(gen) > 0;
+    if (!ka_is_scalar(name) || ka_is_null(name) || ka_node_n(name) == 0) {
         if (has_gen)
             return;
         if (!meta || ka_is_null(meta))

@@ -126,11 +126,11 @@ static void check_monitor(ka_ctx *ctx, monctx *mc, const ka_object *o, bool pods
         judged = true;
         found = match_anywhere(mc, &sel, pods);
         ka_buf_adds(&where, "any namespace of the input (namespaceSelector.any)");
-    } else if (ka_is_seq(names) && names->n > 0) {
+    } else if (ka_is_seq(names) && ka_node_n(names) > 0) {
         ka_buf list;
         ka_buf_init(&list);
         size_t nknown = 0;
-        for (uint32_t i = 0; i < names->n && !found; i++) {
+        for (uint32_t i = 0; i < ka_node_n(names) && !found; i++) {
             ka_str ns = ka_node_str(KA_SEQ_ITEM(names, i));
             if (!ns.n || !namespace_known(mc->set, ns))
                 continue;

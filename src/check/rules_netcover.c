@@ -127,7 +127,7 @@ static nsinfo *ns_get(nstable *t, ka_str name)
 
 static bool rules_empty(const ka_node *rules)
 {
-    return !rules || ka_is_null(rules) || (ka_is_seq(rules) && rules->n == 0);
+    return !rules || ka_is_null(rules) || (ka_is_seq(rules) && ka_node_n(rules) == 0);
 }
 
 /* Does policy p deny a direction by default: select every pod of the
@@ -217,7 +217,7 @@ void ka_setrule_net002(ka_ctx *ctx, const ka_objset *s)
 void ka_rule_net003(ka_ctx *ctx, const ka_object *o)
 {
     const ka_node *ps = ka_path(o->root, "spec", "podSelector", NULL);
-    if (!ps || ka_is_null(ps) || (ka_is_map(ps) && ps->n == 0))
+    if (!ps || ka_is_null(ps) || (ka_is_map(ps) && ka_node_n(ps) == 0))
         return; /* absent or {}: every pod of the namespace */
     ka_arena *a = ka_arena_new();
     ka_selector sel;

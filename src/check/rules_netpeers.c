@@ -236,11 +236,11 @@ static void check_direction(ka_ctx *ctx, peerctx *pc, const ka_object *o, const 
     const ka_node *rules = ka_get(spec, dir);
     if (!ka_is_seq(rules))
         return;
-    for (uint32_t r = 0; r < rules->n; r++) {
+    for (uint32_t r = 0; r < ka_node_n(rules); r++) {
         const ka_node *peers = ka_get(KA_SEQ_ITEM(rules, r), field);
         if (!ka_is_seq(peers))
             continue;
-        for (uint32_t p = 0; p < peers->n; p++)
+        for (uint32_t p = 0; p < ka_node_n(peers); p++)
             if (ka_is_map(KA_SEQ_ITEM(peers, p)))
                 check_peer(ctx, pc, o, dir, r, field, p, KA_SEQ_ITEM(peers, p));
     }

@@ -44,19 +44,19 @@ static void allows_all(ka_ctx *ctx, const ka_object *o, bool egress)
         return;
     const char *dir = egress ? "egress" : "ingress", *pk = egress ? "to" : "from";
     const ka_node *rules = ka_path(o->root, "spec", dir, NULL);
-    for (uint32_t i = 0; ka_is_seq(rules) && i < rules->n; i++) {
+    for (uint32_t i = 0; ka_is_seq(rules) && i < ka_node_n(rules); i++) {
         const ka_node *r = KA_SEQ_ITEM(rules, i);
         const ka_node *ports = ka_get(r, "ports"), *peers = ka_get(r, pk);
-        if (ka_is_seq(ports) && ports->n > 0)
+        if (ka_is_seq(ports) && ka_node_n(ports) > 0)
             continue;
-        if (!ka_is_seq(peers) || peers->n == 0) {
+        if (!ka_is_seq(peers) || ka_node_n(peers) == 0) {
             ka_report(ctx, o, r, NULL,
                       "spec.%s[%u] has no `%s` (or an empty one) and no `ports`: it allows all %s %s "
                       "every pod and every address outside the cluster, on every port",
                       dir, i, pk, dir, egress ? "to" : "from");
             continue;
         }
-        for (uint32_t j = 0; j < peers->n; j++) {
+        for (uint32_t j = 0; j < ka_node_n(peers); j++) {
             const ka_node *p = KA_SEQ_ITEM(peers, j);
             const ka_node *ps = ka_get(p, "podSelector");
             if (empty_selector(ka_get(p, "namespaceSelector")) && !ka_get(p, "ipBlock") &&
@@ -89,7 +89,7 @@ void ka_rule_net014(ka_ctx *ctx, const ka_object *o)
         return;
     const ka_node *spec = ka_get(o->root, "spec");
     const ka_node *eg = ka_get(spec, "egress"), *in = ka_get(spec, "ingress");
-    if (!ka_is_seq(eg) || eg->n == 0 || (ka_is_seq(in) && in->n > 0))
+    if (!ka_is_seq(eg) || ka_node_n(eg) == 0 || (ka_is_seq(in) && ka_node_n(in) > 0))
         return;
     const ka_node *at = ka_get_key(spec, "egress");
     ka_report(ctx, o, at ? at : spec, NULL,

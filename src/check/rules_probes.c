@@ -21,7 +21,7 @@ static bool runs_to_completion(const ka_object *o)
         return true;
     const ka_node *owners = ka_get(o->meta, "ownerReferences");
     if (ka_is_seq(owners))
-        for (uint32_t i = 0; i < owners->n; i++) {
+        for (uint32_t i = 0; i < ka_node_n(owners); i++) {
             ka_str k = ka_node_str(ka_get(KA_SEQ_ITEM(owners, i), "kind"));
             if (ka_str_eqc(k, "Job") || ka_str_eqc(k, "CronJob"))
                 return true;
@@ -90,7 +90,7 @@ static bool node_equal(const ka_node *a, const ka_node *b);
 /* Every non-null entry of a has an equal entry in b (absent == null). */
 static bool map_covered(const ka_node *a, const ka_node *b)
 {
-    for (uint32_t i = 0; i < a->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(a); i++) {
         const ka_node *k = KA_MAP_KEY(a, i), *v = KA_MAP_VAL(a, i);
         if (!ka_is_scalar(k))
             return false;
@@ -111,11 +111,11 @@ static bool node_equal(const ka_node *a, const ka_node *b)
         return false;
     switch (a->type) {
     case KA_NODE_SCALAR:
-        return a->n == b->n && memcmp(a->u.s, b->u.s, a->n) == 0 && typed_scalar(a) == typed_scalar(b);
+        return ka_node_n(a) == ka_node_n(b) && memcmp(a->u.s, b->u.s, ka_node_n(a)) == 0 && typed_scalar(a) == typed_scalar(b);
     case KA_NODE_SEQ:
-        if (a->n != b->n)
+        if (ka_node_n(a) != ka_node_n(b))
             return false;
-        for (uint32_t i = 0; i < a->n; i++)
+        for (uint32_t i = 0; i < ka_node_n(a); i++)
             if (!node_equal(KA_SEQ_ITEM(a, i), KA_SEQ_ITEM(b, i)))
                 return false;
         return true;
@@ -184,7 +184,7 @@ static bool equal_with_defaults(const ka_node *a, const ka_node *b, const field_
 {
     const ka_node *m[2] = { a, b };
     for (int side = 0; side < 2; side++)
-        for (uint32_t i = 0; i < m[side]->n; i++) {
+        for (uint32_t i = 0; i < ka_node_n(m[side]); i++) {
             const ka_node *k = KA_MAP_KEY(m[side], i);
             if (!ka_is_scalar(k))
                 return false;
@@ -229,11 +229,11 @@ static void check_port(ka_ctx *ctx, const ka_object *o, const ka_container *c, c
     if (ka_int(port, &num)) {
         /* a numbered port: judged only against a declared ports list, and
          * only when the probe targets the pod itself */
-        if (!ka_is_seq(ports) || ports->n == 0 || !ka_is_null(ka_get(h, "host")))
+        if (!ka_is_seq(ports) || ka_node_n(ports) == 0 || !ka_is_null(ka_get(h, "host")))
             return;
         ka_buf decl;
         ka_buf_init(&decl);
-        for (uint32_t i = 0; i < ports->n; i++) {
+        for (uint32_t i = 0; i < ka_node_n(ports); i++) {
             const ka_node *cp = ka_get(KA_SEQ_ITEM(ports, i), "containerPort");
             int64_t v;
             if (ka_int(cp, &v) && v == num) {
@@ -257,7 +257,7 @@ static void check_port(ka_ctx *ctx, const ka_object *o, const ka_container *c, c
     }
     ka_str name = ka_node_str(port);
     if (ka_is_seq(ports))
-        for (uint32_t i = 0; i < ports->n; i++)
+        for (uint32_t i = 0; i < ka_node_n(ports); i++)
             if (ka_str_eq(ka_node_str(ka_get(KA_SEQ_ITEM(ports, i), "name")), name))
                 return;
     ka_report(ctx, o, port, c,

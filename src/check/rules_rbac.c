@@ -364,13 +364,13 @@ static const char *const harmless_roles[] = { "system:basic-user", "system:disco
 /* Each subject node of a binding (continue moves to the next one). */
 #define FOR_SUBJECTS(o, sn)                                                          \
     for (const ka_node *subs_ = ka_get((o)->root, "subjects"); subs_; subs_ = NULL) \
-        for (uint32_t i_ = 0; ka_is_seq(subs_) && i_ < subs_->n; i_++)              \
+        for (uint32_t i_ = 0; ka_is_seq(subs_) && i_ < ka_node_n(subs_); i_++)              \
             for (const ka_node *sn = KA_SEQ_ITEM(subs_, i_); sn; sn = NULL)
 
 static bool rbac_binding(const ka_object *o)
 {
     return ka_str_eqc(o->group, KA_RBAC_API_GROUP) && ka_is_seq(ka_get(o->root, "subjects")) &&
-           ka_get(o->root, "subjects")->n > 0;
+           ka_node_n(ka_get(o->root, "subjects")) > 0;
 }
 
 void ka_rule_rbac007(ka_ctx *ctx, const ka_object *o)

@@ -134,8 +134,8 @@ static int declares_key(const ka_object *obj, ka_str key)
         const ka_node *map = ka_get(obj->root, *m);
         if (!ka_is_map(map))
             continue;
-        any = any || map->n > 0;
-        for (uint32_t i = 0; i < map->n; i++)
+        any = any || ka_node_n(map) > 0;
+        for (uint32_t i = 0; i < ka_node_n(map); i++)
             if (ka_str_eq(ka_node_str(KA_MAP_KEY(map, i)), key))
                 return 1;
     }
@@ -192,14 +192,14 @@ static void check_ref(ka_ctx *ctx, const ka_object *o, const ka_container *c, co
     }
     check_key(ctx, o, c, kind, n, field(ref, "key"), s);
     const ka_node *items = field(ref, "items");
-    for (uint32_t i = 0; ka_is_seq(items) && i < items->n; i++)
+    for (uint32_t i = 0; ka_is_seq(items) && i < ka_node_n(items); i++)
         check_key(ctx, o, c, kind, n, field(KA_SEQ_ITEM(items, i), "key"), s);
 }
 
 static void check_container(ka_ctx *ctx, const ka_object *o, const ka_container *c)
 {
     const ka_node *env = field(c->node, "env");
-    for (uint32_t i = 0; ka_is_seq(env) && i < env->n; i++) {
+    for (uint32_t i = 0; ka_is_seq(env) && i < ka_node_n(env); i++) {
         const ka_node *e = KA_SEQ_ITEM(env, i);
         const ka_node *vf = field(e, "valueFrom");
         site s = { "env", ka_node_str(field(e, "name")) };
@@ -207,7 +207,7 @@ static void check_container(ka_ctx *ctx, const ka_object *o, const ka_container 
         check_ref(ctx, o, c, "ConfigMap", field(vf, "configMapKeyRef"), "name", s);
     }
     const ka_node *from = field(c->node, "envFrom");
-    for (uint32_t i = 0; ka_is_seq(from) && i < from->n; i++) {
+    for (uint32_t i = 0; ka_is_seq(from) && i < ka_node_n(from); i++) {
         const ka_node *e = KA_SEQ_ITEM(from, i);
         site s = { "envFrom", KA_STR("") };
         check_ref(ctx, o, c, "Secret", field(e, "secretRef"), "name", s);
@@ -218,13 +218,13 @@ static void check_container(ka_ctx *ctx, const ka_object *o, const ka_container 
 static void check_volumes(ka_ctx *ctx, const ka_object *o, const ka_node *spec)
 {
     const ka_node *vols = field(spec, "volumes");
-    for (uint32_t i = 0; ka_is_seq(vols) && i < vols->n; i++) {
+    for (uint32_t i = 0; ka_is_seq(vols) && i < ka_node_n(vols); i++) {
         const ka_node *v = KA_SEQ_ITEM(vols, i);
         site s = { "volume", ka_node_str(field(v, "name")) };
         check_ref(ctx, o, NULL, "Secret", field(v, "secret"), "secretName", s);
         check_ref(ctx, o, NULL, "ConfigMap", field(v, "configMap"), "name", s);
         const ka_node *srcs = ka_path(v, "projected", "sources", NULL);
-        for (uint32_t j = 0; ka_is_seq(srcs) && j < srcs->n; j++) {
+        for (uint32_t j = 0; ka_is_seq(srcs) && j < ka_node_n(srcs); j++) {
             const ka_node *src = KA_SEQ_ITEM(srcs, j);
             check_ref(ctx, o, NULL, "Secret", field(src, "secret"), "name", s);
             check_ref(ctx, o, NULL, "ConfigMap", field(src, "configMap"), "name", s);
@@ -242,7 +242,7 @@ void ka_rule_ref001(ka_ctx *ctx, const ka_object *o)
     /* imagePullSecrets have no optional field; a missing one fails pulls
      * from registries that need it */
     const ka_node *ips = field(o->pod->spec, "imagePullSecrets");
-    for (uint32_t i = 0; ka_is_seq(ips) && i < ips->n; i++) {
+    for (uint32_t i = 0; ka_is_seq(ips) && i < ka_node_n(ips); i++) {
         site s = { "imagePullSecrets", KA_STR("") };
         check_ref(ctx, o, NULL, "Secret", KA_SEQ_ITEM(ips, i), "name", s);
     }
@@ -292,7 +292,7 @@ static void check_role_ref(ka_ctx *ctx, const ka_object *o, bool cluster_binding
 static void check_subjects(ka_ctx *ctx, const ka_object *o, bool cluster_binding)
 {
     const ka_node *subs = field(o->root, "subjects");
-    for (uint32_t i = 0; ka_is_seq(subs) && i < subs->n; i++) {
+    for (uint32_t i = 0; ka_is_seq(subs) && i < ka_node_n(subs); i++) {
         const ka_node *s = KA_SEQ_ITEM(subs, i);
         if (!ka_str_eqc(ka_node_str(field(s, "kind")), "ServiceAccount"))
             continue; /* users and groups live outside the cluster's objects */

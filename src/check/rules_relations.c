@@ -210,7 +210,7 @@ void ka_rule_pdb004(ka_ctx *ctx, const ka_object *o)
     if (!s.has_selector) {
         if (!sel || ka_is_null(sel))
             ka_report(ctx, o, ka_get(o->root, "spec"), NULL, "has no selector, so it selects no pod");
-        else if (ka_is_map(sel) && sel->n == 0)
+        else if (ka_is_map(sel) && ka_node_n(sel) == 0)
             ka_report(ctx, o, sel, NULL,
                       "an empty selector selects no pod in policy/v1beta1 (policy/v1 selects all)");
     } else if (!s.pods.n) {

@@ -361,7 +361,7 @@ static bool multi_line(ka_str s)
 static void check_env(ka_ctx *ctx, const ka_object *o, const ka_container *c)
 {
     const ka_node *env = ka_get(c->node, "env");
-    for (uint32_t i = 0; ka_is_seq(env) && i < env->n; i++) {
+    for (uint32_t i = 0; ka_is_seq(env) && i < ka_node_n(env); i++) {
         const ka_node *e = KA_SEQ_ITEM(env, i);
         const ka_node *name = ka_get(e, "name"), *val = ka_get(e, "value");
         if (!ka_is_scalar(val) || ka_is_null(val))
@@ -386,7 +386,7 @@ static void check_env(ka_ctx *ctx, const ka_object *o, const ka_container *c)
 static void check_configmap(ka_ctx *ctx, const ka_object *o)
 {
     const ka_node *data = ka_get(o->root, "data");
-    for (uint32_t i = 0; ka_is_map(data) && i < data->n; i++) {
+    for (uint32_t i = 0; ka_is_map(data) && i < ka_node_n(data); i++) {
         const ka_node *k = KA_MAP_KEY(data, i), *val = KA_MAP_VAL(data, i);
         if (!ka_is_scalar(val) || ka_is_null(val))
             continue;

@@ -100,7 +100,7 @@ static const ka_node *caps_list(const ka_container *c, const char *which)
 /* The first item of a capabilities list equal to name, or NULL. */
 static const ka_node *caps_find(const ka_node *list, const char *name)
 {
-    for (uint32_t i = 0; list && i < list->n; i++)
+    for (uint32_t i = 0; list && i < ka_node_n(list); i++)
         if (cap_is(KA_SEQ_ITEM(list, i), name))
             return KA_SEQ_ITEM(list, i);
     return NULL;
@@ -267,7 +267,7 @@ void ka_rule_sec008(ka_ctx *ctx, const ka_object *o)
     static const char *const dangerous[] = { "SYS_ADMIN", "NET_ADMIN", "ALL" };
     KA_FOR_CONTAINERS(o, c) {
         const ka_node *add = caps_list(c, "add");
-        for (uint32_t i = 0; add && i < add->n; i++) {
+        for (uint32_t i = 0; add && i < ka_node_n(add); i++) {
             const ka_node *it = KA_SEQ_ITEM(add, i);
             for (size_t d = 0; d < sizeof dangerous / sizeof *dangerous; d++)
                 if (cap_is(it, dangerous[d])) {
@@ -283,7 +283,7 @@ void ka_rule_sec009(ka_ctx *ctx, const ka_object *o)
 {
     KA_FOR_CONTAINERS(o, c) {
         const ka_node *add = caps_list(c, "add");
-        for (uint32_t i = 0; add && i < add->n; i++) {
+        for (uint32_t i = 0; add && i < ka_node_n(add); i++) {
             const ka_node *it = KA_SEQ_ITEM(add, i);
             if (!ka_is_scalar(it) || ka_is_null(it) || cap_is(it, "NET_BIND_SERVICE"))
                 continue;
@@ -341,7 +341,7 @@ void ka_rule_sec015(ka_ctx *ctx, const ka_object *o)
 {
     KA_FOR_CONTAINERS(o, c) {
         const ka_node *ports = ka_get(c->node, "ports");
-        for (uint32_t i = 0; ka_is_seq(ports) && i < ports->n; i++) {
+        for (uint32_t i = 0; ka_is_seq(ports) && i < ka_node_n(ports); i++) {
             const ka_node *p = KA_SEQ_ITEM(ports, i);
             const ka_node *hp = field(p, "hostPort");
             int64_t v;
@@ -368,7 +368,7 @@ static const ka_node *volume_host_path(const ka_node *vol)
 void ka_rule_sec016(ka_ctx *ctx, const ka_object *o)
 {
     const ka_node *vols = ka_get(pod_spec(o), "volumes");
-    for (uint32_t i = 0; ka_is_seq(vols) && i < vols->n; i++) {
+    for (uint32_t i = 0; ka_is_seq(vols) && i < ka_node_n(vols); i++) {
         const ka_node *v = KA_SEQ_ITEM(vols, i);
         const ka_node *hp = volume_host_path(v);
         if (!hp)
@@ -493,7 +493,7 @@ static const char *sensitive_reason(ka_str path)
 void ka_rule_sec017(ka_ctx *ctx, const ka_object *o)
 {
     const ka_node *vols = ka_get(pod_spec(o), "volumes");
-    for (uint32_t i = 0; ka_is_seq(vols) && i < vols->n; i++) {
+    for (uint32_t i = 0; ka_is_seq(vols) && i < ka_node_n(vols); i++) {
         const ka_node *v = KA_SEQ_ITEM(vols, i);
         const ka_node *path = field(volume_host_path(v), "path");
         if (!ka_is_scalar(path))
@@ -509,7 +509,7 @@ void ka_rule_sec017(ka_ctx *ctx, const ka_object *o)
 static const ka_node *find_host_path_volume(const ka_object *o, ka_str name)
 {
     const ka_node *vols = ka_get(pod_spec(o), "volumes");
-    for (uint32_t i = 0; ka_is_seq(vols) && i < vols->n; i++) {
+    for (uint32_t i = 0; ka_is_seq(vols) && i < ka_node_n(vols); i++) {
         const ka_node *v = KA_SEQ_ITEM(vols, i);
         if (ka_str_eq(ka_node_str(ka_get(v, "name")), name))
             return volume_host_path(v) ? v : NULL;
@@ -521,7 +521,7 @@ void ka_rule_sec018(ka_ctx *ctx, const ka_object *o)
 {
     KA_FOR_CONTAINERS(o, c) {
         const ka_node *mounts = ka_get(c->node, "volumeMounts");
-        for (uint32_t i = 0; ka_is_seq(mounts) && i < mounts->n; i++) {
+        for (uint32_t i = 0; ka_is_seq(mounts) && i < ka_node_n(mounts); i++) {
             const ka_node *m = KA_SEQ_ITEM(mounts, i);
             ka_str name = ka_node_str(ka_get(m, "name"));
             if (!name.n || !find_host_path_volume(o, name))
@@ -618,9 +618,9 @@ void ka_rule_sec022(ka_ctx *ctx, const ka_object *o)
 static bool has_projected_token(const ka_object *o)
 {
     const ka_node *vols = ka_get(pod_spec(o), "volumes");
-    for (uint32_t i = 0; ka_is_seq(vols) && i < vols->n; i++) {
+    for (uint32_t i = 0; ka_is_seq(vols) && i < ka_node_n(vols); i++) {
         const ka_node *srcs = ka_path(KA_SEQ_ITEM(vols, i), "projected", "sources", NULL);
-        for (uint32_t j = 0; ka_is_seq(srcs) && j < srcs->n; j++)
+        for (uint32_t j = 0; ka_is_seq(srcs) && j < ka_node_n(srcs); j++)
             if (field(KA_SEQ_ITEM(srcs, j), "serviceAccountToken"))
                 return true;
     }

@@ -43,7 +43,7 @@ static bool service_selector(ka_arena *a, const ka_object *o, ka_selector *out)
     if (ka_str_eqc(ka_node_str(ka_get(spec, "type")), "ExternalName"))
         return false;
     const ka_node *sel = ka_get(spec, "selector");
-    if (!ka_is_map(sel) || sel->n == 0)
+    if (!ka_is_map(sel) || ka_node_n(sel) == 0)
         return false;
     if (ka_selector_from_map(a, sel, out) != 0)
         return false;
@@ -102,7 +102,7 @@ static void scan_pods(const ka_objvec *pods, ka_str name, int64_t num, ka_str pr
             if (!is_serving(c))
                 continue;
             const ka_node *ports = ka_get(c->node, "ports");
-            for (uint32_t j = 0; ka_is_seq(ports) && j < ports->n; j++) {
+            for (uint32_t j = 0; ka_is_seq(ports) && j < ka_node_n(ports); j++) {
                 const ka_node *cp = KA_SEQ_ITEM(ports, j);
                 int64_t v;
                 ps->declared = true;
@@ -180,7 +180,7 @@ static void check_service_port(ka_ctx *ctx, const ka_object *o, const ka_node *p
 void ka_rule_svc002(ka_ctx *ctx, const ka_object *o)
 {
     const ka_node *ports = ka_path(o->root, "spec", "ports", NULL);
-    if (!ka_is_seq(ports) || ports->n == 0)
+    if (!ka_is_seq(ports) || ka_node_n(ports) == 0)
         return;
     ka_arena *a = ka_arena_new();
     ka_selector sel;
@@ -190,7 +190,7 @@ void ka_rule_svc002(ka_ctx *ctx, const ka_object *o)
         if (pods.n) { /* selecting nothing is SVC-001's finding */
             ka_buf names;
             ka_buf_init(&names);
-            for (uint32_t i = 0; i < ports->n; i++)
+            for (uint32_t i = 0; i < ka_node_n(ports); i++)
                 if (ka_is_map(KA_SEQ_ITEM(ports, i)))
                     check_service_port(ctx, o, KA_SEQ_ITEM(ports, i), i, &pods, &names);
             ka_buf_free(&names);
@@ -253,8 +253,8 @@ void ka_rule_svc003(ka_ctx *ctx, const ka_object *o)
     if (!ka_str_eqc(t, "LoadBalancer") || internal_load_balancer(o))
         return;
     const ka_node *ranges = ka_get(spec, "loadBalancerSourceRanges");
-    if (ka_is_seq(ranges) && ranges->n > 0) {
-        for (uint32_t i = 0; i < ranges->n; i++)
+    if (ka_is_seq(ranges) && ka_node_n(ranges) > 0) {
+        for (uint32_t i = 0; i < ka_node_n(ranges); i++)
             if (open_range(ka_node_str(KA_SEQ_ITEM(ranges, i)))) {
                 ka_report(ctx, o, KA_SEQ_ITEM(ranges, i), NULL,
                           "loadBalancerSourceRanges admits every address (%s)",

@@ -31,7 +31,7 @@ const ka_node *ka_sto_params(const ka_object *sc)
 
 const ka_node *ka_sto_param(const ka_node *params, const char *key, const ka_node **keynode)
 {
-    for (uint32_t i = 0; ka_is_map(params) && i < params->n; i++)
+    for (uint32_t i = 0; ka_is_map(params) && i < ka_node_n(params); i++)
         if (ka_str_ieqc(ka_node_str(KA_MAP_KEY(params, i)), key)) {
             if (keynode)
                 *keynode = KA_MAP_KEY(params, i);
@@ -116,15 +116,15 @@ static bool azure_zone_redundant(const ka_object *o)
 static bool pinned_to_one_zone(const ka_object *o)
 {
     const ka_node *terms = ka_get(o->root, "allowedTopologies");
-    if (!ka_is_seq(terms) || terms->n != 1)
+    if (!ka_is_seq(terms) || ka_node_n(terms) != 1)
         return false;
     const ka_node *exprs = ka_get(KA_SEQ_ITEM(terms, 0), "matchLabelExpressions");
-    for (uint32_t i = 0; ka_is_seq(exprs) && i < exprs->n; i++) {
+    for (uint32_t i = 0; ka_is_seq(exprs) && i < ka_node_n(exprs); i++) {
         const ka_node *e = KA_SEQ_ITEM(exprs, i);
         ka_str key = ka_node_str(ka_get(e, "key"));
         const ka_node *vals = ka_get(e, "values");
         if (key.n >= 5 && memcmp(key.p + key.n - 5, "/zone", 5) == 0 && ka_is_seq(vals) &&
-            vals->n == 1)
+            ka_node_n(vals) == 1)
             return true;
     }
     return false;

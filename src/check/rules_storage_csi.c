@@ -164,7 +164,7 @@ static void bad_value(const sc *p, uint32_t i, const char *why)
 static int check_provisioner_keys(const sc *p)
 {
     int fstypes = 0;
-    for (uint32_t i = 0; i < p->params->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(p->params); i++) {
         ka_str k = KSTR(p, i);
         bool fs = ka_str_ieqc(k, "fstype") || ka_str_eqc(k, RESERVED_PREFIX "fstype");
         if (fs && ++fstypes == 2)
@@ -277,7 +277,7 @@ static void check_ebs(const sc *p, int fstypes)
     int at[EBS_NKEYS];
     for (int k = 0; k < EBS_NKEYS; k++)
         at[k] = -1;
-    for (uint32_t i = 0; i < p->params->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(p->params); i++) {
         ka_str k = KSTR(p, i);
         if (has_prefix(k, RESERVED_PREFIX) || has_prefix(k, "tagSpecification") ||
             !ka_is_scalar(VAL(p, i)))
@@ -373,7 +373,7 @@ static void check_gce_value(const sc *p, uint32_t i)
 
 static void check_gce(const sc *p)
 {
-    for (uint32_t i = 0; i < p->params->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(p->params); i++) {
         ka_str k = KSTR(p, i);
         if (has_prefix(k, RESERVED_PREFIX) || ka_str_eqc(k, "csiProvisionerSecretName") ||
             ka_str_eqc(k, "csiProvisionerSecretNamespace") || !ka_is_scalar(VAL(p, i)))
@@ -454,7 +454,7 @@ static void check_azure_value(const sc *p, uint32_t i)
 
 static void check_azure(const sc *p)
 {
-    for (uint32_t i = 0; i < p->params->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(p->params); i++) {
         ka_str k = KSTR(p, i);
         if (has_prefix(k, RESERVED_PREFIX) || has_prefix(k, "device-setting/") ||
             !ka_is_scalar(VAL(p, i)))

@@ -209,7 +209,7 @@ static void check_annotations(ka_ctx *ctx, const ka_object *o, const ka_node *me
     const ka_node *ann = ka_get(meta, "annotations");
     if (!ka_is_map(ann))
         return;
-    for (uint32_t i = 0; i < ann->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(ann); i++) {
         const ka_node *k = KA_MAP_KEY(ann, i);
         const replaced *r = lookup(deprecated_annotations, NELEM(deprecated_annotations),
                                    ka_node_str(k));
@@ -236,7 +236,7 @@ static void check_label_key(ka_ctx *ctx, const ka_object *o, const ka_node *n)
 static void check_tolerations(ka_ctx *ctx, const ka_object *o, const ka_node *tol)
 {
     if (ka_is_seq(tol))
-        for (uint32_t i = 0; i < tol->n; i++)
+        for (uint32_t i = 0; i < ka_node_n(tol); i++)
             check_key(ctx, o, ka_get(KA_SEQ_ITEM(tol, i), "key"), "taint key");
 }
 
@@ -244,7 +244,7 @@ static void check_map_keys(ka_ctx *ctx, const ka_object *o, const ka_node *map)
 {
     if (!ka_is_map(map))
         return;
-    for (uint32_t i = 0; i < map->n; i++)
+    for (uint32_t i = 0; i < ka_node_n(map); i++)
         check_label_key(ctx, o, KA_MAP_KEY(map, i));
 }
 
@@ -253,13 +253,13 @@ static void check_selector_terms(ka_ctx *ctx, const ka_object *o, const ka_node 
 {
     if (!ka_is_seq(terms))
         return;
-    for (uint32_t i = 0; i < terms->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(terms); i++) {
         const ka_node *t = KA_SEQ_ITEM(terms, i);
         const ka_node *pref = ka_get(t, "preference"); /* preferred terms wrap the term */
         const ka_node *exprs = ka_get(pref ? pref : t, "matchExpressions");
         if (!ka_is_seq(exprs))
             continue;
-        for (uint32_t j = 0; j < exprs->n; j++)
+        for (uint32_t j = 0; j < ka_node_n(exprs); j++)
             check_label_key(ctx, o, ka_get(KA_SEQ_ITEM(exprs, j), "key"));
     }
 }
@@ -269,10 +269,10 @@ static void check_affinity_terms(ka_ctx *ctx, const ka_object *o, const ka_node 
     const ka_node *req = ka_get(aff, "requiredDuringSchedulingIgnoredDuringExecution");
     const ka_node *pref = ka_get(aff, "preferredDuringSchedulingIgnoredDuringExecution");
     if (ka_is_seq(req))
-        for (uint32_t i = 0; i < req->n; i++)
+        for (uint32_t i = 0; i < ka_node_n(req); i++)
             check_label_key(ctx, o, ka_get(KA_SEQ_ITEM(req, i), "topologyKey"));
     if (ka_is_seq(pref))
-        for (uint32_t i = 0; i < pref->n; i++)
+        for (uint32_t i = 0; i < ka_node_n(pref); i++)
             check_label_key(ctx, o,
                             ka_path(KA_SEQ_ITEM(pref, i), "podAffinityTerm", "topologyKey", NULL));
 }
@@ -295,7 +295,7 @@ static void check_pod_spec(ka_ctx *ctx, const ka_object *o, const ka_node *spec)
     check_affinity_terms(ctx, o, ka_get(aff, "podAntiAffinity"));
     const ka_node *tsc = ka_get(spec, "topologySpreadConstraints");
     if (ka_is_seq(tsc))
-        for (uint32_t i = 0; i < tsc->n; i++)
+        for (uint32_t i = 0; i < ka_node_n(tsc); i++)
             check_label_key(ctx, o, ka_get(KA_SEQ_ITEM(tsc, i), "topologyKey"));
     check_tolerations(ctx, o, ka_get(spec, "tolerations"));
 }
@@ -315,17 +315,17 @@ void ka_rule_upg003(ka_ctx *ctx, const ka_object *o)
     } else if (ka_kind_is(o, "StatefulSet")) {
         const ka_node *vct = ka_get(spec, "volumeClaimTemplates");
         if (ka_is_seq(vct))
-            for (uint32_t i = 0; i < vct->n; i++)
+            for (uint32_t i = 0; i < ka_node_n(vct); i++)
                 check_annotations(ctx, o, ka_get(KA_SEQ_ITEM(vct, i), "metadata"));
     } else if (ka_kind_is(o, "PersistentVolume")) {
         check_selector_terms(ctx, o, ka_path(spec, "nodeAffinity", "required", "nodeSelectorTerms", NULL));
     } else if (ka_kind_is(o, "StorageClass")) {
         const ka_node *at = ka_get(o->root, "allowedTopologies");
         if (ka_is_seq(at))
-            for (uint32_t i = 0; i < at->n; i++) {
+            for (uint32_t i = 0; i < ka_node_n(at); i++) {
                 const ka_node *exprs = ka_get(KA_SEQ_ITEM(at, i), "matchLabelExpressions");
                 if (ka_is_seq(exprs))
-                    for (uint32_t j = 0; j < exprs->n; j++)
+                    for (uint32_t j = 0; j < ka_node_n(exprs); j++)
                         check_label_key(ctx, o, ka_get(KA_SEQ_ITEM(exprs, j), "key"));
             }
     } else if (ka_kind_is(o, "RuntimeClass")) {

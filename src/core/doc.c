@@ -10,9 +10,9 @@ const ka_node *ka_getn(const ka_node *m, const char *key, size_t kn)
 {
     if (!ka_is_map(m))
         return NULL;
-    for (uint32_t i = 0; i < m->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(m); i++) {
         const ka_node *k = KA_MAP_KEY(m, i);
-        if (k->n == kn && memcmp(k->u.s, key, kn) == 0 && k->type == KA_NODE_SCALAR)
+        if (ka_node_n(k) == kn && memcmp(k->u.s, key, kn) == 0 && k->type == KA_NODE_SCALAR)
             return KA_MAP_VAL(m, i);
     }
     return NULL;
@@ -23,9 +23,9 @@ const ka_node *ka_get_key(const ka_node *m, const char *key)
     if (!ka_is_map(m))
         return NULL;
     size_t kn = strlen(key);
-    for (uint32_t i = 0; i < m->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(m); i++) {
         const ka_node *k = KA_MAP_KEY(m, i);
-        if (k->n == kn && memcmp(k->u.s, key, kn) == 0 && k->type == KA_NODE_SCALAR)
+        if (ka_node_n(k) == kn && memcmp(k->u.s, key, kn) == 0 && k->type == KA_NODE_SCALAR)
             return k;
     }
     return NULL;
@@ -74,10 +74,10 @@ int ka_bool(const ka_node *n)
 
 bool ka_int(const ka_node *n, int64_t *out)
 {
-    if (!ka_is_scalar(n) || n->style != KA_STYLE_PLAIN || n->n == 0)
+    if (!ka_is_scalar(n) || n->style != KA_STYLE_PLAIN || ka_node_n(n) == 0)
         return false;
     const char *s = n->u.s;
-    size_t i = 0, len = n->n;
+    size_t i = 0, len = ka_node_n(n);
     bool neg = false;
     if (s[0] == '-' || s[0] == '+') {
         neg = s[0] == '-';

@@ -6,11 +6,11 @@
 ka_labels ka_labels_from_node(ka_arena *a, const ka_node *map)
 {
     ka_labels l = { 0, NULL };
-    if (!ka_is_map(map) || map->n == 0)
+    if (!ka_is_map(map) || ka_node_n(map) == 0)
         return l;
-    ka_kv *kv = ka_arena_alloc(a, map->n * sizeof *kv);
+    ka_kv *kv = ka_arena_alloc(a, ka_node_n(map) * sizeof *kv);
     size_t n = 0;
-    for (uint32_t i = 0; i < map->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(map); i++) {
         const ka_node *k = KA_MAP_KEY(map, i), *v = KA_MAP_VAL(map, i);
         if (!ka_is_scalar(k) || !ka_is_scalar(v))
             continue;

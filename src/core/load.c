@@ -117,22 +117,31 @@ typedef struct istr {
     uint32_t n, h;
 } istr;
 
-/* A NUL-terminated copy in the file's arena, without alignment padding. */
+/* The length (ka_node_n), then a NUL-terminated copy, in the file's arena
+ * without alignment padding. */
 static const char *store_str(loader *L, const char *s, size_t n)
 {
-    if (n + 1 > L->sleft) {
-        if (n + 1 > STR_DIRECT)
-            return ka_arena_strndup(L->f->arena, s, n);
+    uint32_t n32 = (uint32_t)n;
+    if (n + 5 > L->sleft) {
+        if (n + 5 > STR_DIRECT) {
+            char *p = ka_arena_alloc(L->f->arena, n + 5);
+            memcpy(p, &n32, 4);
+            if (n)
+                memcpy(p + 4, s, n);
+            p[4 + n] = '\0';
+            return p + 4;
+        }
         L->sp = ka_arena_alloc(L->f->arena, STR_BLOCK);
         L->sleft = STR_BLOCK;
     }
     char *p = L->sp;
+    memcpy(p, &n32, 4);
     if (n)
-        memcpy(p, s, n);
-    p[n] = '\0';
-    L->sp += n + 1;
-    L->sleft -= n + 1;
-    return p;
+        memcpy(p + 4, s, n);
+    p[4 + n] = '\0';
+    L->sp += n + 5;
+    L->sleft -= n + 5;
+    return p + 4;
 }
 
 /* Hash of a short string, 8 bytes at a time. */
@@ -243,9 +252,31 @@ static bool budget_ok(loader *L, yaml_mark_t m)
     return true;
 }
 
+/* ---- collections: the count (ka_node_n) sits in the 4 bytes before the kids */
+
+static ka_node *empty_kids(void)
+{
+    static const uint32_t none[2] = { 0, 0 };
+    return (ka_node *)(uintptr_t)(none + 1);
+}
+
+static ka_node *new_kids(loader *L, size_t n)
+{
+    if (!n)
+        return empty_kids();
+    char *p = ka_arena_alloc(L->f->arena, 4 + n * sizeof(ka_node));
+    return (ka_node *)(void *)(p + 4);
+}
+
+static void set_count(ka_node *kids, size_t n)
+{
+    uint32_t n32 = (uint32_t)n;
+    memcpy((char *)kids - 4, &n32, 4);
+}
+
 static bool is_merge_key(const ka_node *k)
 {
-    return k->type == KA_NODE_SCALAR && k->style == KA_STYLE_PLAIN && k->n == 2 &&
+    return k->type == KA_NODE_SCALAR && k->style == KA_STYLE_PLAIN && ka_node_n(k) == 2 &&
            k->u.s[0] == '<' && k->u.s[1] == '<';
 }
 
@@ -253,7 +284,7 @@ static bool key_in(const ka_node *kids, size_t npairs, const ka_node *key)
 {
     for (size_t i = 0; i < npairs; i++) {
         const ka_node *k = &kids[2 * i];
-        if (k->n == key->n && memcmp(k->u.s, key->u.s, k->n) == 0)
+        if (ka_node_n(k) == ka_node_n(key) && memcmp(k->u.s, key->u.s, ka_node_n(k)) == 0)
             return true;
     }
     return false;
@@ -278,10 +309,11 @@ static bool check_keys(loader *L, const ka_node *kids, size_t np)
             const ka_node *k = &kids[2 * i];
             for (size_t j = 0; j < i; j++) {
                 const ka_node *o = &kids[2 * j];
-                if (o->n == k->n && memcmp(o->u.s, k->u.s, k->n) == 0 && !is_merge_key(k)) {
+                if (ka_node_n(o) == ka_node_n(k) && memcmp(o->u.s, k->u.s, ka_node_n(k)) == 0 &&
+                    !is_merge_key(k)) {
                     doc_error(L, k->line, k->col,
                               "duplicate mapping key \"%.*s\" (first at line %u, column %u)",
-                              (int)(k->n > 100 ? 100 : k->n), k->u.s, o->line, o->col);
+                              (int)(ka_node_n(k) > 100 ? 100 : ka_node_n(k)), k->u.s, o->line, o->col);
                     return false;
                 }
             }
@@ -297,13 +329,13 @@ static bool check_keys(loader *L, const ka_node *kids, size_t np)
         const ka_node *k = &kids[2 * i];
         if (is_merge_key(k))
             continue;
-        size_t h = (size_t)ka_hash(k->u.s, k->n) & (cap - 1);
+        size_t h = (size_t)ka_hash(k->u.s, ka_node_n(k)) & (cap - 1);
         while (slot[h]) {
             const ka_node *o = &kids[2 * (slot[h] - 1)];
-            if (o->n == k->n && memcmp(o->u.s, k->u.s, k->n) == 0) {
+            if (ka_node_n(o) == ka_node_n(k) && memcmp(o->u.s, k->u.s, ka_node_n(k)) == 0) {
                 doc_error(L, k->line, k->col,
                           "duplicate mapping key \"%.*s\" (first at line %u, column %u)",
-                          (int)(k->n > 100 ? 100 : k->n), k->u.s, o->line, o->col);
+                          (int)(ka_node_n(k) > 100 ? 100 : ka_node_n(k)), k->u.s, o->line, o->col);
                 ok = false;
                 break;
             }
@@ -337,13 +369,13 @@ static size_t apply_merges(loader *L, ka_node **kidsp, size_t np)
         if (!is_merge_key(k))
             continue;
         if (v->type == KA_NODE_MAP)
-            cap += v->n;
+            cap += ka_node_n(v);
         else if (v->type == KA_NODE_SEQ)
-            for (uint32_t j = 0; j < v->n; j++)
+            for (uint32_t j = 0; j < ka_node_n(v); j++)
                 if (v->u.kids[j].type == KA_NODE_MAP)
-                    cap += v->u.kids[j].n;
+                    cap += ka_node_n(&v->u.kids[j]);
     }
-    ka_node *out = ka_arena_alloc(L->f->arena, cap * 2 * sizeof(ka_node));
+    ka_node *out = new_kids(L, cap * 2);
     size_t n = 0;
     for (size_t i = 0; i < np; i++)
         if (!is_merge_key(&kids[2 * i])) {
@@ -355,14 +387,14 @@ static size_t apply_merges(loader *L, ka_node **kidsp, size_t np)
         const ka_node *k = &kids[2 * i], *v = &kids[2 * i + 1];
         if (!is_merge_key(k))
             continue;
-        size_t nsrc = v->type == KA_NODE_SEQ ? v->n : 1;
+        size_t nsrc = v->type == KA_NODE_SEQ ? ka_node_n(v) : 1;
         for (size_t s = 0; s < nsrc; s++) {
             const ka_node *m = v->type == KA_NODE_SEQ ? &v->u.kids[s] : v;
             if (m->type != KA_NODE_MAP) {
                 doc_error(L, m->line, m->col, "merge key \"<<\" needs a mapping or a list of mappings");
                 return np;
             }
-            for (uint32_t j = 0; j < m->n; j++) {
+            for (uint32_t j = 0; j < ka_node_n(m); j++) {
                 const ka_node *mk = KA_MAP_KEY(m, j);
                 if (!key_in(out, n, mk)) {
                     out[2 * n] = *mk;
@@ -382,11 +414,9 @@ static void finish_collection(loader *L, yaml_mark_t end)
     size_t nk = L->nkids - fr->kids_start;
     ka_node n = fr->node;
     if (!L->skip) {
-        ka_node *kids = NULL;
-        if (nk) {
-            kids = ka_arena_alloc(L->f->arena, nk * sizeof(ka_node));
+        ka_node *kids = new_kids(L, nk);
+        if (nk)
             memcpy(kids, L->kids + fr->kids_start, nk * sizeof(ka_node));
-        }
         size_t count = nk;
         if (n.type == KA_NODE_MAP) {
             count = nk / 2;
@@ -398,7 +428,8 @@ static void finish_collection(loader *L, yaml_mark_t end)
                       KA_NODE_MAX_N);
             count = 0;
         }
-        n.n = (uint32_t)count;
+        if (kids != empty_kids())
+            set_count(kids, count);
         n.u.kids = kids;
     }
     L->nkids = fr->kids_start;
@@ -446,7 +477,6 @@ static void add_scalar(loader *L, const yaml_event_t *ev)
         doc_error(L, n.line, n.col, "scalar of %zu bytes is longer than %u bytes", len, KA_NODE_MAX_N);
         return;
     }
-    n.n = (uint32_t)len;
     n.u.s = intern(L, (const char *)ev->data.scalar.value, len);
     bool plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
     const char *tag = (const char *)ev->data.scalar.tag;

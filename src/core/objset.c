@@ -140,7 +140,7 @@ static void add_object(ka_objset *s, ka_file *f, const ka_node *root, ka_diags *
     }
     if (depth < 4 && is_list_kind(root)) {
         const ka_node *items = ka_get(root, "items");
-        for (uint32_t i = 0; i < items->n; i++) {
+        for (uint32_t i = 0; i < ka_node_n(items); i++) {
             const ka_node *it = KA_SEQ_ITEM(items, i);
             if (ka_is_null(it))
                 continue;

@@ -134,7 +134,7 @@ const ka_selector *ka_selindex_selector(const ka_selindex *ix, const ka_object *
 bool ka_selector_of_service(ka_arena *a, const ka_object *o, ka_selector *out)
 {
     const ka_node *sel = ka_path(o->root, "spec", "selector", NULL);
-    if (!ka_is_map(sel) || sel->n == 0)
+    if (!ka_is_map(sel) || ka_node_n(sel) == 0)
         return false; /* selector-less Services get manual endpoints */
     return ka_selector_from_map(a, sel, out) == 0;
 }
@@ -148,7 +148,7 @@ bool ka_selector_of_pdb(ka_arena *a, const ka_object *o, ka_selector *out)
         /* policy/v1 and policy/v1beta1 both select nothing without a selector */
         return false;
     }
-    if (ka_is_map(sel) && sel->n == 0 && ka_str_eqc(o->version, "v1beta1"))
+    if (ka_is_map(sel) && ka_node_n(sel) == 0 && ka_str_eqc(o->version, "v1beta1"))
         return false; /* policy/v1beta1: an empty selector matched no pod */
     return ka_selector_from_node(a, sel, out, &bad, err, sizeof err) == 0;
 }

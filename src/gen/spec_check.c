@@ -30,7 +30,7 @@ static ka_node at_pos(ka_spec_pos p)
 static const ka_node *item_key(const ka_node *root, const char *section, size_t i, const char *key)
 {
     const ka_node *seq = ka_get(ka_get(root, "spec"), section);
-    if (!ka_is_seq(seq) || i >= seq->n)
+    if (!ka_is_seq(seq) || i >= ka_node_n(seq))
         return NULL;
     const ka_node *v = ka_get(KA_SEQ_ITEM(seq, i), key);
     return v;
@@ -92,7 +92,7 @@ static void check_regions(ka_sr *r, ka_spec *s, const ka_node *root)
                               "use management: self-managed", i);
         const ka_node *zn = item_key(root, "regions", i, "zones");
         for (size_t z = 0; z < g->nzones; z++) {
-            const ka_node *zat = ka_is_seq(zn) && z < zn->n ? KA_SEQ_ITEM(zn, z) : NULL;
+            const ka_node *zat = ka_is_seq(zn) && z < ka_node_n(zn) ? KA_SEQ_ITEM(zn, z) : NULL;
             char ex[96];
             if (!zone_in_region(g->provider, g->name, g->zones[z]))
                 ka__sr_err(r, zat, "regions[%zu].zones[%zu]: zone \"%s\" is not in %s region "
@@ -539,9 +539,9 @@ static void check_networking(ka_sr *r, ka_spec *s, const ka_node *root)
             if (n->tiers[j].name && strcmp(n->tiers[j].name, t->name) == 0)
                 ka__sr_err(r, &tat, "networking.tiers[%zu]: tier \"%s\" is listed twice", i,
                            t->name);
-        const ka_node *fn = ka_get(ka_is_seq(tn) && i < tn->n ? KA_SEQ_ITEM(tn, i) : NULL, "from");
+        const ka_node *fn = ka_get(ka_is_seq(tn) && i < ka_node_n(tn) ? KA_SEQ_ITEM(tn, i) : NULL, "from");
         for (size_t f = 0; f < t->nfrom; f++) {
-            const ka_node *fat = ka_is_seq(fn) && f < fn->n ? KA_SEQ_ITEM(fn, f) : &tat;
+            const ka_node *fat = ka_is_seq(fn) && f < ka_node_n(fn) ? KA_SEQ_ITEM(fn, f) : &tat;
             if (strcmp(t->from[f], KA_PEER_INTERNET) == 0) {
                 internet = true;
             } else {
@@ -612,7 +612,7 @@ static void check_storage(ka_sr *r, ka_spec *s, const ka_node *root)
         if (!c->name)
             continue;
         ka_node cat = at_pos(c->pos);
-        const ka_node *item = ka_is_seq(cn) && i < cn->n ? KA_SEQ_ITEM(cn, i) : &cat;
+        const ka_node *item = ka_is_seq(cn) && i < ka_node_n(cn) ? KA_SEQ_ITEM(cn, i) : &cat;
         for (size_t j = 0; j < i; j++)
             if (st->classes[j].name && strcmp(st->classes[j].name, c->name) == 0)
                 ka__sr_err(r, item, "storage.classes[%zu]: class \"%s\" is listed twice", i,

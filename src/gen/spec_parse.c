@@ -41,9 +41,9 @@ size_t ka__read_kv(ka_sr *r, const ka_node *m, const char *key, const char *ctx,
         ka__sr_err(r, v, "%s: expected a mapping of keys to values", c);
         return 0;
     }
-    ka_spec_label *l = ka_arena_zalloc(r->a, (v->n ? v->n : 1) * sizeof *l);
+    ka_spec_label *l = ka_arena_zalloc(r->a, (ka_node_n(v) ? ka_node_n(v) : 1) * sizeof *l);
     size_t n = 0;
-    for (uint32_t i = 0; i < v->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(v); i++) {
         const ka_node *k = KA_MAP_KEY(v, i), *x = KA_MAP_VAL(v, i);
         if (!ka_is_scalar(k) || !ka_is_scalar(x)) {
             ka__sr_err(r, ka_is_scalar(k) ? x : k, "%s: keys and values must be single values", c);
@@ -58,8 +58,8 @@ size_t ka__read_kv(ka_sr *r, const ka_node *m, const char *key, const char *ctx,
             ka__sr_err(r, x, "%s: invalid label value \"%s\": %s", c, ka_cstr(x), err);
             continue;
         }
-        l[n].key = ka_arena_strndup(r->a, k->u.s, k->n);
-        l[n].value = ka_is_null(x) ? "" : ka_arena_strndup(r->a, x->u.s, x->n);
+        l[n].key = ka_arena_strndup(r->a, k->u.s, ka_node_n(k));
+        l[n].value = ka_is_null(x) ? "" : ka_arena_strndup(r->a, x->u.s, ka_node_n(x));
         n++;
     }
     ka__sort_labels(l, n);
@@ -77,9 +77,9 @@ static size_t read_taints(ka_sr *r, const ka_node *m, const char *ctx, ka_spec_t
     if (!seq)
         return 0;
     CTX(c, ctx, "taints");
-    ka_spec_taint *t = ka_arena_zalloc(r->a, (seq->n ? seq->n : 1) * sizeof *t);
+    ka_spec_taint *t = ka_arena_zalloc(r->a, (ka_node_n(seq) ? ka_node_n(seq) : 1) * sizeof *t);
     size_t n = 0;
-    for (uint32_t i = 0; i < seq->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(seq); i++) {
         const ka_node *it = KA_SEQ_ITEM(seq, i);
         IDX(ci, c, i);
         if (!ka__sr_map(r, it, ci, taint_fields))
@@ -174,11 +174,11 @@ size_t ka__read_pools(ka_sr *r, const ka_node *m, const char *ctx, ka_spec_pool 
     if (!seq)
         return 0;
     CTX(c, ctx, "nodePools");
-    ka_spec_pool *v = ka_arena_zalloc(r->a, (seq->n ? seq->n : 1) * sizeof *v);
-    for (uint32_t i = 0; i < seq->n; i++)
+    ka_spec_pool *v = ka_arena_zalloc(r->a, (ka_node_n(seq) ? ka_node_n(seq) : 1) * sizeof *v);
+    for (uint32_t i = 0; i < ka_node_n(seq); i++)
         read_pool(r, KA_SEQ_ITEM(seq, i), IDX(ci, c, i), &v[i]);
     *out = v;
-    return seq->n;
+    return ka_node_n(seq);
 }
 
 /* ---- regions --------------------------------------------------------------- */
@@ -205,11 +205,11 @@ static void read_region(ka_sr *r, ka_spec *s, const ka_node *m, const char *ctx,
     const ka_node *zones = ka__sr_seq(r, m, "zones", ctx);
     char c[256], ci[256];
     CTX(c, ctx, "zones");
-    if (!zones || zones->n == 0) {
+    if (!zones || ka_node_n(zones) == 0) {
         ka__sr_err(r, zones ? zones : m, "%s: at least one zone is required", c);
     } else {
-        g->zones = ka_arena_zalloc(r->a, zones->n * sizeof *g->zones);
-        for (uint32_t i = 0; i < zones->n; i++) {
+        g->zones = ka_arena_zalloc(r->a, ka_node_n(zones) * sizeof *g->zones);
+        for (uint32_t i = 0; i < ka_node_n(zones); i++) {
             const char *z = ka__sr_label_node(r, KA_SEQ_ITEM(zones, i), IDX(ci, c, i));
             if (z)
                 g->zones[g->nzones++] = z;
@@ -245,9 +245,9 @@ static void read_control_plane(ka_sr *r, ka_spec *s, const ka_node *m)
         cp->etcd_members = ka__sr_uint(r, e, "members", "controlPlane.etcd",
                                        cp->etcd == KA_ETCD_STACKED ? cp->replicas : 3, 1, 9);
         const ka_node *eps = ka__sr_seq(r, e, "endpoints", "controlPlane.etcd");
-        if (eps && eps->n) {
-            cp->etcd_endpoints = ka_arena_zalloc(r->a, eps->n * sizeof *cp->etcd_endpoints);
-            for (uint32_t i = 0; i < eps->n; i++) {
+        if (eps && ka_node_n(eps)) {
+            cp->etcd_endpoints = ka_arena_zalloc(r->a, ka_node_n(eps) * sizeof *cp->etcd_endpoints);
+            for (uint32_t i = 0; i < ka_node_n(eps); i++) {
                 const ka_node *x = KA_SEQ_ITEM(eps, i);
                 char ci[256];
                 ka__sr_idx(ci, sizeof ci, "controlPlane.etcd.endpoints", i);
@@ -256,7 +256,7 @@ static void read_control_plane(ka_sr *r, ka_spec *s, const ka_node *m)
                     ka__sr_err(r, x, "%s: expected an https:// etcd client URL", ci);
                     continue;
                 }
-                cp->etcd_endpoints[cp->netcd_endpoints++] = ka_arena_strndup(r->a, x->u.s, x->n);
+                cp->etcd_endpoints[cp->netcd_endpoints++] = ka_arena_strndup(r->a, x->u.s, ka_node_n(x));
             }
         }
     } else {
@@ -340,13 +340,13 @@ void ka__spec_parse(ka_sr *r, ka_spec *s, const ka_node *root)
     read_version(r, s, m);
 
     const ka_node *regions = ka__sr_seq(r, m, "regions", "");
-    if (!regions || regions->n == 0) {
+    if (!regions || ka_node_n(regions) == 0) {
         ka__sr_err(r, regions ? regions : m, "regions: at least one region is required");
     } else {
-        s->regions = ka_arena_zalloc(r->a, regions->n * sizeof *s->regions);
-        s->nregions = regions->n;
+        s->regions = ka_arena_zalloc(r->a, ka_node_n(regions) * sizeof *s->regions);
+        s->nregions = ka_node_n(regions);
         char ci[256];
-        for (uint32_t i = 0; i < regions->n; i++)
+        for (uint32_t i = 0; i < ka_node_n(regions); i++)
             read_region(r, s, KA_SEQ_ITEM(regions, i), IDX(ci, "regions", i), &s->regions[i]);
     }
     read_control_plane(r, s, m);

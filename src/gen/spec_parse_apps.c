@@ -104,9 +104,9 @@ static size_t read_teams(ka_sr *r, const ka_node *m, const char *ctx, ka_spec_te
     if (!seq)
         return 0;
     CTX(c, ctx, "teams");
-    ka_spec_team *t = ka_arena_zalloc(r->a, (seq->n ? seq->n : 1) * sizeof *t);
+    ka_spec_team *t = ka_arena_zalloc(r->a, (ka_node_n(seq) ? ka_node_n(seq) : 1) * sizeof *t);
     size_t n = 0;
-    for (uint32_t i = 0; i < seq->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(seq); i++) {
         const ka_node *it = KA_SEQ_ITEM(seq, i);
         IDX(ci, c, i);
         if (!ka__sr_map(r, it, ci, team_fields))
@@ -167,14 +167,14 @@ static void read_env(ka_sr *r, const ka_node *m, const char *ctx, ka_spec_env *e
 static void read_envs(ka_sr *r, ka_spec *s, const ka_node *m)
 {
     const ka_node *seq = ka__sr_seq(r, m, "environments", "");
-    if (!seq || seq->n == 0) {
+    if (!seq || ka_node_n(seq) == 0) {
         ka__sr_err(r, seq ? seq : m, "environments: at least one environment is required");
         return;
     }
-    s->envs = ka_arena_zalloc(r->a, seq->n * sizeof *s->envs);
-    s->nenvs = seq->n;
+    s->envs = ka_arena_zalloc(r->a, ka_node_n(seq) * sizeof *s->envs);
+    s->nenvs = ka_node_n(seq);
     char ci[256];
-    for (uint32_t i = 0; i < seq->n; i++)
+    for (uint32_t i = 0; i < ka_node_n(seq); i++)
         read_env(r, KA_SEQ_ITEM(seq, i), IDX(ci, "environments", i), &s->envs[i]);
 }
 
@@ -229,9 +229,9 @@ static void read_tier(ka_sr *r, const ka_node *m, const char *ctx, ka_spec_tier 
     const ka_node *from = ka__sr_seq(r, m, "from", ctx);
     char c[256], ci[256];
     CTX(c, ctx, "from");
-    if (from && from->n) {
-        t->from = ka_arena_zalloc(r->a, from->n * sizeof *t->from);
-        for (uint32_t i = 0; i < from->n; i++) {
+    if (from && ka_node_n(from)) {
+        t->from = ka_arena_zalloc(r->a, ka_node_n(from) * sizeof *t->from);
+        for (uint32_t i = 0; i < ka_node_n(from); i++) {
             const char *p = ka__sr_label_node(r, KA_SEQ_ITEM(from, i), IDX(ci, c, i));
             if (p)
                 t->from[t->nfrom++] = p;
@@ -279,9 +279,9 @@ static void read_networking(ka_sr *r, ka_spec *s, const ka_node *m)
     n->lb = (ka_lb)ka__sr_enum(r, lb, "type", "networking.loadBalancer", KA_E_LB,
                                s->provider == KA_PROVIDER_BARE_METAL ? KA_LB_METALLB : KA_LB_CLOUD);
     const ka_node *addrs = ka__sr_seq(r, lb, "addresses", "networking.loadBalancer");
-    if (addrs && addrs->n) {
-        n->lb_addresses = ka_arena_zalloc(r->a, addrs->n * sizeof *n->lb_addresses);
-        for (uint32_t i = 0; i < addrs->n; i++) {
+    if (addrs && ka_node_n(addrs)) {
+        n->lb_addresses = ka_arena_zalloc(r->a, ka_node_n(addrs) * sizeof *n->lb_addresses);
+        for (uint32_t i = 0; i < ka_node_n(addrs); i++) {
             const ka_node *a = KA_SEQ_ITEM(addrs, i);
             char ci[256];
             IDX(ci, "networking.loadBalancer.addresses", i);
@@ -290,7 +290,7 @@ static void read_networking(ka_sr *r, ka_spec *s, const ka_node *m)
                            ci);
                 continue;
             }
-            n->lb_addresses[n->nlb_addresses++] = ka_arena_strndup(r->a, a->u.s, a->n);
+            n->lb_addresses[n->nlb_addresses++] = ka_arena_strndup(r->a, a->u.s, ka_node_n(a));
         }
     }
     const ka_node *dns = ka__sr_val(v, "dns");
@@ -311,11 +311,11 @@ static void read_networking(ka_sr *r, ka_spec *s, const ka_node *m)
     }
 
     const ka_node *tiers = ka__sr_seq(r, v, "tiers", "networking");
-    if (tiers && tiers->n) {
-        n->tiers = ka_arena_zalloc(r->a, tiers->n * sizeof *n->tiers);
-        n->ntiers = tiers->n;
+    if (tiers && ka_node_n(tiers)) {
+        n->tiers = ka_arena_zalloc(r->a, ka_node_n(tiers) * sizeof *n->tiers);
+        n->ntiers = ka_node_n(tiers);
         char ci[256];
-        for (uint32_t i = 0; i < tiers->n; i++)
+        for (uint32_t i = 0; i < ka_node_n(tiers); i++)
             read_tier(r, KA_SEQ_ITEM(tiers, i), IDX(ci, "networking.tiers", i), &n->tiers[i]);
     } else if (!tiers) {
         /* the default-deny pattern of the reference architecture */
@@ -373,10 +373,10 @@ static void read_storage(ka_sr *r, ka_spec *s, const ka_node *m)
         ka__sr_map(r, v, "storage", storage_fields);
     const ka_node *classes = ka__sr_seq(r, v, "classes", "storage");
     if (classes) {
-        st->classes = ka_arena_zalloc(r->a, (classes->n ? classes->n : 1) * sizeof *st->classes);
-        st->nclasses = classes->n;
+        st->classes = ka_arena_zalloc(r->a, (ka_node_n(classes) ? ka_node_n(classes) : 1) * sizeof *st->classes);
+        st->nclasses = ka_node_n(classes);
         char ci[256];
-        for (uint32_t i = 0; i < classes->n; i++)
+        for (uint32_t i = 0; i < ka_node_n(classes); i++)
             read_class(r, KA_SEQ_ITEM(classes, i), IDX(ci, "storage.classes", i), &st->classes[i]);
     } else if (s->provider != KA_PROVIDER_BARE_METAL) {
         /* performance + standard, standard the default (the reference strategy) */
@@ -584,9 +584,9 @@ static void read_logging(ka_sr *r, ka_spec *s, const ka_node *m)
         lg->host = "";
     lg->tls = ka__sr_bool(r, be, "tls", "logging.backend", lg->backend_ns == NULL);
     const ka_node *cidrs = ka__sr_seq(r, be, "cidrs", "logging.backend");
-    if (cidrs && cidrs->n) {
-        lg->cidrs = ka_arena_zalloc(r->a, cidrs->n * sizeof *lg->cidrs);
-        for (uint32_t i = 0; i < cidrs->n; i++) {
+    if (cidrs && ka_node_n(cidrs)) {
+        lg->cidrs = ka_arena_zalloc(r->a, ka_node_n(cidrs) * sizeof *lg->cidrs);
+        for (uint32_t i = 0; i < ka_node_n(cidrs); i++) {
             const ka_node *c = KA_SEQ_ITEM(cidrs, i);
             char ci[256];
             IDX(ci, "logging.backend.cidrs", i);
@@ -594,7 +594,7 @@ static void read_logging(ka_sr *r, ka_spec *s, const ka_node *m)
                 ka__sr_err(r, c, "%s: expected an IPv4 CIDR (a.b.c.d/n)", ci);
                 continue;
             }
-            lg->cidrs[lg->ncidrs++] = ka_arena_strndup(r->a, c->u.s, c->n);
+            lg->cidrs[lg->ncidrs++] = ka_arena_strndup(r->a, c->u.s, ka_node_n(c));
         }
     } else if (ip) {
         /* an address: that one host */
@@ -640,12 +640,12 @@ static void read_workload(ka_sr *r, const ka_node *m, const char *ctx, ka_spec_w
 static void read_workloads(ka_sr *r, ka_spec *s, const ka_node *m)
 {
     const ka_node *seq = ka__sr_seq(r, m, "workloads", "");
-    if (!seq || !seq->n)
+    if (!seq || !ka_node_n(seq))
         return;
-    s->workloads = ka_arena_zalloc(r->a, seq->n * sizeof *s->workloads);
-    s->nworkloads = seq->n;
+    s->workloads = ka_arena_zalloc(r->a, ka_node_n(seq) * sizeof *s->workloads);
+    s->nworkloads = ka_node_n(seq);
     char ci[256];
-    for (uint32_t i = 0; i < seq->n; i++)
+    for (uint32_t i = 0; i < ka_node_n(seq); i++)
         read_workload(r, KA_SEQ_ITEM(seq, i), IDX(ci, "workloads", i), &s->workloads[i]);
 }
 

@@ -48,7 +48,7 @@ bool ka__sr_map(ka_sr *r, const ka_node *m, const char *ctx, const char *const *
         ka__sr_err(r, m, "%s: expected a mapping", *ctx ? ctx : "spec");
         return false;
     }
-    for (uint32_t i = 0; i < m->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(m); i++) {
         const ka_node *k = KA_MAP_KEY(m, i);
         bool ok = false;
         for (size_t j = 0; known[j] && !ok; j++)
@@ -103,7 +103,7 @@ const char *ka__sr_str(ka_sr *r, const ka_node *m, const char *key, const char *
     const ka_node *v = scalar(r, m, key, ctx);
     if (!v)
         return def;
-    return ka_arena_strndup(r->a, v->u.s, v->n);
+    return ka_arena_strndup(r->a, v->u.s, ka_node_n(v));
 }
 
 const char *ka__sr_label_node(ka_sr *r, const ka_node *v, const char *ctx)
@@ -118,7 +118,7 @@ const char *ka__sr_label_node(ka_sr *r, const ka_node *v, const char *ctx)
                    ctx, ka_cstr(v));
         return NULL;
     }
-    return ka_arena_strndup(r->a, v->u.s, v->n);
+    return ka_arena_strndup(r->a, v->u.s, ka_node_n(v));
 }
 
 const char *ka__sr_label(ka_sr *r, const ka_node *m, const char *key, const char *ctx,

@@ -788,7 +788,7 @@ static int l_node_fail(l_nodectx *c, const ka_node *n, const char *fmt, ...)
 /* Go maps keep the last of duplicate keys. */
 static bool l_key_repeats_later(const ka_node *map, uint32_t i, ka_str key)
 {
-    for (uint32_t j = i + 1; j < map->n; j++)
+    for (uint32_t j = i + 1; j < ka_node_n(map); j++)
         if (ka_is_scalar(KA_MAP_KEY(map, j)) && ka_str_eq(ka_node_str(KA_MAP_KEY(map, j)), key))
             return true;
     return false;
@@ -796,7 +796,7 @@ static bool l_key_repeats_later(const ka_node *map, uint32_t i, ka_str key)
 
 static int l_add_match_labels(l_nodectx *c, const ka_node *ml, l_reqvec *reqs)
 {
-    for (uint32_t i = 0; i < ml->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(ml); i++) {
         const ka_node *kn = KA_MAP_KEY(ml, i), *vn = KA_MAP_VAL(ml, i);
         ka_str key, val;
         if (!ka_is_scalar(kn))
@@ -838,7 +838,7 @@ static int l_collect_values(l_nodectx *c, const ka_node *vn, l_strvec *vals)
         return 0;
     if (!ka_is_seq(vn))
         return l_node_fail(c, vn, "values must be a list of strings");
-    for (uint32_t i = 0; i < vn->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(vn); i++) {
         ka_str v;
         if (!l_node_string(KA_SEQ_ITEM(vn, i), &v))
             return l_node_fail(c, KA_SEQ_ITEM(vn, i), "values[%u] must be a string", i);
@@ -907,7 +907,7 @@ int ka_selector_from_node(ka_arena *a, const ka_node *node, ka_selector *out,
         return l_node_fail(&c, me, "matchExpressions must be a list");
     if (ka_is_map(ml) && l_add_match_labels(&c, ml, &reqs) != 0)
         goto fail;
-    for (uint32_t i = 0; ka_is_seq(me) && i < me->n; i++)
+    for (uint32_t i = 0; ka_is_seq(me) && i < ka_node_n(me); i++)
         if (l_add_expression(&c, KA_SEQ_ITEM(me, i), i, &reqs) != 0)
             goto fail;
     l_finish(a, &reqs, out);
@@ -927,7 +927,7 @@ int ka_selector_from_map(ka_arena *a, const ka_node *map, ka_selector *out)
     if (!ka_is_map(map))
         return -1;
     /* SelectorFromSet trusts its input: no syntax checks, only key=value */
-    for (uint32_t i = 0; i < map->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(map); i++) {
         const ka_node *kn = KA_MAP_KEY(map, i);
         ka_str key, val;
         if (!ka_is_scalar(kn) || !l_node_string(KA_MAP_VAL(map, i), &val)) {

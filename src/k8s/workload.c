@@ -12,7 +12,7 @@ static void add_containers(ka_arena *a, ka_podview *pv, const ka_node *seq, ka_c
 {
     if (!ka_is_seq(seq))
         return;
-    for (uint32_t i = 0; i < seq->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(seq); i++) {
         const ka_node *c = KA_SEQ_ITEM(seq, i);
         if (!ka_is_map(c))
             continue;
@@ -29,7 +29,7 @@ static void add_containers(ka_arena *a, ka_podview *pv, const ka_node *seq, ka_c
 
 static size_t count_seq(const ka_node *n)
 {
-    return ka_is_seq(n) ? n->n : 0;
+    return ka_is_seq(n) ? ka_node_n(n) : 0;
 }
 
 void ka_podview_build(ka_arena *a, ka_object *o)

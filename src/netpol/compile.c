@@ -279,7 +279,7 @@ static void ipblock(cctx *c, const ka_node *ib, const char *path, np_peer *out)
         bad(c, cn, "%s.ipBlock.cidr: %s", path, err);
         return;
     }
-    size_t nex = ka_is_seq(en) ? en->n : 0;
+    size_t nex = ka_is_seq(en) ? ka_node_n(en) : 0;
     np_cidr *ex = nex ? ka_xcalloc(nex, sizeof *ex) : NULL;
     if (present(en) && !ka_is_seq(en))
         bad(c, en, "%s.ipBlock.except: must be a list", path);
@@ -343,9 +343,9 @@ static void np_rules(cctx *c, const ka_node *list, const char *dirname, const ch
         bad(c, list, "spec.%s: must be a list", dirname);
         return;
     }
-    p->nrules[dir] = list->n;
-    p->rules[dir] = list->n ? ka_arena_zalloc(c->net->arena, list->n * sizeof(np_rule)) : NULL;
-    for (uint32_t i = 0; i < list->n; i++) {
+    p->nrules[dir] = ka_node_n(list);
+    p->rules[dir] = ka_node_n(list) ? ka_arena_zalloc(c->net->arena, ka_node_n(list) * sizeof(np_rule)) : NULL;
+    for (uint32_t i = 0; i < ka_node_n(list); i++) {
         const ka_node *rn = KA_SEQ_ITEM(list, i);
         np_rule *r = &p->rules[dir][i];
         char path[128];
@@ -360,26 +360,26 @@ static void np_rules(cctx *c, const ka_node *list, const char *dirname, const ch
         const ka_node *peers = ka_get(rn, peerkey);
         const ka_node *ports = ka_get(rn, "ports");
         /* absent or empty from / to: every source / destination, in or out of the cluster */
-        r->all_peers = !ka_is_seq(peers) || peers->n == 0;
+        r->all_peers = !ka_is_seq(peers) || ka_node_n(peers) == 0;
         if (present(peers) && !ka_is_seq(peers))
             bad(c, peers, "%s.%s: must be a list", path, peerkey);
         if (!r->all_peers) {
-            r->npeers = peers->n;
-            r->peers = ka_arena_zalloc(c->net->arena, peers->n * sizeof(np_peer));
-            for (uint32_t j = 0; j < peers->n; j++) {
+            r->npeers = ka_node_n(peers);
+            r->peers = ka_arena_zalloc(c->net->arena, ka_node_n(peers) * sizeof(np_peer));
+            for (uint32_t j = 0; j < ka_node_n(peers); j++) {
                 char pp[160];
                 jpath(pp, sizeof pp, path, peerkey, (long)j);
                 np_peer_entry(c, KA_SEQ_ITEM(peers, j), pp, &r->peers[j]);
             }
         }
         /* absent or empty ports: every port of every protocol */
-        r->all_ports = !ka_is_seq(ports) || ports->n == 0;
+        r->all_ports = !ka_is_seq(ports) || ka_node_n(ports) == 0;
         if (present(ports) && !ka_is_seq(ports))
             bad(c, ports, "%s.ports: must be a list", path);
         if (!r->all_ports) {
-            r->nports = ports->n;
-            r->ports = ka_arena_zalloc(c->net->arena, ports->n * sizeof(np_port));
-            for (uint32_t j = 0; j < ports->n; j++) {
+            r->nports = ka_node_n(ports);
+            r->ports = ka_arena_zalloc(c->net->arena, ka_node_n(ports) * sizeof(np_port));
+            for (uint32_t j = 0; j < ka_node_n(ports); j++) {
                 char pp[160];
                 jpath(pp, sizeof pp, path, "ports", (long)j);
                 np_port_entry(c, KA_SEQ_ITEM(ports, j), pp, &r->ports[j]);
@@ -403,9 +403,9 @@ static bool compile_np(cctx *c, np_policy *p)
         if (!ka_is_seq(pt)) {
             bad(c, pt, "spec.policyTypes: must be a list");
         } else {
-            if (pt->n > 2)
+            if (ka_node_n(pt) > 2)
                 bad(c, pt, "spec.policyTypes: may not specify more than two policyTypes");
-            for (uint32_t i = 0; i < pt->n; i++) {
+            for (uint32_t i = 0; i < ka_node_n(pt); i++) {
                 ka_str t = ka_node_str(KA_SEQ_ITEM(pt, i));
                 if (!ka_str_eqc(t, "Ingress") && !ka_str_eqc(t, "Egress"))
                     bad(c, KA_SEQ_ITEM(pt, i),
@@ -428,16 +428,16 @@ static bool compile_np(cctx *c, np_policy *p)
 static void anp_ports(cctx *c, const ka_node *ports, const char *path, np_rule *r, bool *named)
 {
     *named = false;
-    r->all_ports = !present(ports) || (ka_is_seq(ports) && ports->n == 0);
+    r->all_ports = !present(ports) || (ka_is_seq(ports) && ka_node_n(ports) == 0);
     if (present(ports) && !ka_is_seq(ports)) {
         bad(c, ports, "%s.ports: must be a list", path);
         return;
     }
     if (r->all_ports)
         return;
-    r->nports = ports->n;
-    r->ports = ka_arena_zalloc(c->net->arena, ports->n * sizeof(np_port));
-    for (uint32_t j = 0; j < ports->n; j++) {
+    r->nports = ka_node_n(ports);
+    r->ports = ka_arena_zalloc(c->net->arena, ka_node_n(ports) * sizeof(np_port));
+    for (uint32_t j = 0; j < ka_node_n(ports); j++) {
         const ka_node *pn = KA_SEQ_ITEM(ports, j);
         np_port *pt = &r->ports[j];
         char pp[160];
@@ -519,7 +519,7 @@ static void anp_peer(cctx *c, const ka_node *pn, const char *path, bool egress, 
     } else if (present(nets)) {
         /* networks are a list of CIDRs; each is its own unit, and the API says
          * they are checked against cluster-internal traffic too */
-        if (!ka_is_seq(nets) || nets->n == 0) {
+        if (!ka_is_seq(nets) || ka_node_n(nets) == 0) {
             bad(c, nets, "%s.networks: must be a non-empty list of CIDRs", path);
             return;
         }
@@ -541,12 +541,12 @@ static void anp_rules(cctx *c, const ka_node *list, const char *dirname, bool eg
         bad(c, list, "spec.%s: must be a list", dirname);
         return;
     }
-    if (list->n > 100)
+    if (ka_node_n(list) > 100)
         bad(c, list, "spec.%s: must have at most 100 items", dirname);
-    p->nrules[dir] = list->n;
-    p->rules[dir] = list->n ? ka_arena_zalloc(c->net->arena, list->n * sizeof(np_rule)) : NULL;
+    p->nrules[dir] = ka_node_n(list);
+    p->rules[dir] = ka_node_n(list) ? ka_arena_zalloc(c->net->arena, ka_node_n(list) * sizeof(np_rule)) : NULL;
     const char *peerkey = egress ? "to" : "from";
-    for (uint32_t i = 0; i < list->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(list); i++) {
         const ka_node *rn = KA_SEQ_ITEM(list, i);
         np_rule *r = &p->rules[dir][i];
         char path[128];
@@ -566,19 +566,19 @@ static void anp_rules(cctx *c, const ka_node *list, const char *dirname, bool eg
                 "%s.action: unsupported value \"%.*s\": supported values: %s", path, (int)act.n,
                 act.p, baseline ? "\"Allow\", \"Deny\"" : "\"Allow\", \"Deny\", \"Pass\"");
         const ka_node *peers = ka_get(rn, peerkey);
-        if (!ka_is_seq(peers) || peers->n == 0) {
+        if (!ka_is_seq(peers) || ka_node_n(peers) == 0) {
             bad(c, peers ? peers : rn, "%s.%s: must have at least 1 item", path, peerkey);
             continue;
         }
         /* networks peers expand to one peer per CIDR */
         size_t total = 0;
-        for (uint32_t j = 0; j < peers->n; j++) {
+        for (uint32_t j = 0; j < ka_node_n(peers); j++) {
             const ka_node *nets = ka_get(KA_SEQ_ITEM(peers, j), "networks");
-            total += ka_is_seq(nets) && nets->n ? nets->n : 1;
+            total += ka_is_seq(nets) && ka_node_n(nets) ? ka_node_n(nets) : 1;
         }
         r->peers = ka_arena_zalloc(c->net->arena, total * sizeof(np_peer));
         bool cidr_peers = false;
-        for (uint32_t j = 0; j < peers->n; j++) {
+        for (uint32_t j = 0; j < ka_node_n(peers); j++) {
             char pp[160];
             jpath(pp, sizeof pp, path, peerkey, (long)j);
             np_peer one;
@@ -586,7 +586,7 @@ static void anp_rules(cctx *c, const ka_node *list, const char *dirname, bool eg
             if (one.kind == NP_PEER_CIDR) {
                 const ka_node *nets = ka_get(KA_SEQ_ITEM(peers, j), "networks");
                 cidr_peers = true;
-                for (uint32_t k = 0; k < nets->n; k++) {
+                for (uint32_t k = 0; k < ka_node_n(nets); k++) {
                     char err[256];
                     np_cidr cidr;
                     const ka_node *cn = KA_SEQ_ITEM(nets, k);

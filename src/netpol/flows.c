@@ -101,7 +101,7 @@ int ka_netpol_expect(FILE *f, const ka_netpol *net, const char *path, ka_np_form
     }
     size_t errors = d->errors;
     /* validate everything before answering anything */
-    for (uint32_t i = 0; i < flows->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(flows); i++) {
         const ka_node *fl = KA_SEQ_ITEM(flows, i);
         if (!ka_is_map(fl)) {
             flow_err(d, path, fl, "%s", "a flow is a mapping with from, to, allowed and optional port");
@@ -141,7 +141,7 @@ int ka_netpol_expect(FILE *f, const ka_netpol *net, const char *path, ka_np_form
     ka_portset ports = { 0, 0, NULL };
     if (fmt == KA_NP_JSON)
         ka_buf_adds(&b, "{\"flows\":[");
-    for (uint32_t i = 0; i < flows->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(flows); i++) {
         const ka_node *fl = KA_SEQ_ITEM(flows, i);
         size_t from = (size_t)ka_netpol_find(net, ka_cstr(ka_get(fl, "from")));
         size_t to = (size_t)ka_netpol_find(net, ka_cstr(ka_get(fl, "to")));
@@ -190,10 +190,10 @@ int ka_netpol_expect(FILE *f, const ka_netpol *net, const char *path, ka_np_form
         }
     }
     if (fmt == KA_NP_JSON)
-        ka_buf_printf(&b, "],\"passed\":%zu,\"failed\":%zu}\n", (size_t)flows->n - *failed, *failed);
+        ka_buf_printf(&b, "],\"passed\":%zu,\"failed\":%zu}\n", (size_t)ka_node_n(flows) - *failed, *failed);
     else
-        ka_buf_printf(&b, "%u flows: %zu as expected, %zu not\n", flows->n,
-                      (size_t)flows->n - *failed, *failed);
+        ka_buf_printf(&b, "%u flows: %zu as expected, %zu not\n", ka_node_n(flows),
+                      (size_t)ka_node_n(flows) - *failed, *failed);
     fwrite(b.p, 1, b.n, f);
     ka_buf_free(&b);
     ka_buf_free(&t);

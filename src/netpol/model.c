@@ -98,7 +98,7 @@ static np_member *new_member(ka_netpol *net, uint32_t ep)
 static const ka_object *owner_of(const ka_objset *s, const ka_object *o)
 {
     const ka_node *refs = ka_get(o->meta, "ownerReferences");
-    for (uint32_t i = 0; ka_is_seq(refs) && i < refs->n; i++) {
+    for (uint32_t i = 0; ka_is_seq(refs) && i < ka_node_n(refs); i++) {
         const ka_node *r = KA_SEQ_ITEM(refs, i);
         if (ka_bool(ka_get(r, "controller")) != 1)
             continue;
@@ -106,10 +106,10 @@ static const ka_object *owner_of(const ka_objset *s, const ka_object *o)
         if (!ka_is_scalar(kind))
             continue;
         char kbuf[64];
-        if (kind->n >= sizeof kbuf)
+        if (ka_node_n(kind) >= sizeof kbuf)
             continue;
-        memcpy(kbuf, kind->u.s, kind->n);
-        kbuf[kind->n] = '\0';
+        memcpy(kbuf, kind->u.s, ka_node_n(kind));
+        kbuf[ka_node_n(kind)] = '\0';
         const ka_object *w = ka_objset_find(s, kbuf, o->ns, ka_node_str(ka_get(r, "name")));
         if (w && w->pod && w != o)
             return w;
@@ -133,9 +133,9 @@ static void member_addrs(ka_netpol *net, np_member *m, const ka_object *pod)
 {
     const ka_node *st = ka_get(pod->root, "status");
     const ka_node *ips = ka_get(st, "podIPs");
-    size_t cap = (ka_is_seq(ips) ? ips->n : 0) + 1;
+    size_t cap = (ka_is_seq(ips) ? ka_node_n(ips) : 0) + 1;
     m->addrs = ka_arena_alloc(net->arena, cap * sizeof *m->addrs);
-    for (uint32_t i = 0; ka_is_seq(ips) && i < ips->n; i++) {
+    for (uint32_t i = 0; ka_is_seq(ips) && i < ka_node_n(ips); i++) {
         np_addr a;
         if (np_addr_parse(ka_node_str(ka_get(KA_SEQ_ITEM(ips, i), "ip")), &a) == 0)
             m->addrs[m->naddrs++] = a;
@@ -159,7 +159,7 @@ static void member_ports(ka_netpol *net, np_member *m, const ka_object *o)
     for (size_t ci = 0; ci < pv->ncontainers; ci++) {
         const ka_node *ps = ka_get(pv->containers[ci].node, "ports");
         if (running(&pv->containers[ci]))
-            total += ka_is_seq(ps) ? ps->n : 0;
+            total += ka_is_seq(ps) ? ka_node_n(ps) : 0;
     }
     if (!total)
         return;
@@ -168,7 +168,7 @@ static void member_ports(ka_netpol *net, np_member *m, const ka_object *o)
         if (!running(&pv->containers[ci]))
             continue;
         const ka_node *ps = ka_get(pv->containers[ci].node, "ports");
-        for (uint32_t i = 0; ka_is_seq(ps) && i < ps->n; i++) {
+        for (uint32_t i = 0; ka_is_seq(ps) && i < ka_node_n(ps); i++) {
             const ka_node *p = KA_SEQ_ITEM(ps, i);
             ka_str name = ka_node_str(ka_get(p, "name"));
             int64_t num;

@@ -18,17 +18,17 @@ bool ka_netpol_types_explicit(const ka_object *policy)
     /* the API server defaults when len(policyTypes) == 0: an empty list is
      * the same as an absent one */
     const ka_node *pt = ka_get(policy_spec(policy), "policyTypes");
-    return ka_is_seq(pt) && pt->n > 0;
+    return ka_is_seq(pt) && ka_node_n(pt) > 0;
 }
 
 unsigned ka_netpol_types(const ka_object *policy)
 {
     const ka_node *spec = policy_spec(policy);
     const ka_node *pt = ka_get(spec, "policyTypes");
-    if (ka_is_seq(pt) && pt->n > 0) {
+    if (ka_is_seq(pt) && ka_node_n(pt) > 0) {
         /* taken literally: ["Egress"] means ingress rules are ignored */
         unsigned m = 0;
-        for (uint32_t i = 0; i < pt->n; i++) {
+        for (uint32_t i = 0; i < ka_node_n(pt); i++) {
             const ka_node *t = KA_SEQ_ITEM(pt, i);
             if (ka_str_eqc(ka_node_str(t), "Ingress"))
                 m |= KA_NETPOL_INGRESS;
@@ -42,7 +42,7 @@ unsigned ka_netpol_types(const ka_object *policy)
      * count) */
     const ka_node *eg = ka_get(spec, "egress");
     unsigned m = KA_NETPOL_INGRESS;
-    if (ka_is_seq(eg) && eg->n > 0)
+    if (ka_is_seq(eg) && ka_node_n(eg) > 0)
         m |= KA_NETPOL_EGRESS;
     return m;
 }

@@ -247,7 +247,7 @@ static bool crd_lookup(const ka_objset *s, ka_str word, ka_str want_group, ka_st
                 hit = tolower((unsigned char)kind.p[k]) == tolower((unsigned char)word.p[k]);
         }
         const ka_node *sh = ka_get(names, "shortNames");
-        for (uint32_t k = 0; !hit && ka_is_seq(sh) && k < sh->n; k++)
+        for (uint32_t k = 0; !hit && ka_is_seq(sh) && k < ka_node_n(sh); k++)
             hit = ka_str_eq(word, ka_node_str(KA_SEQ_ITEM(sh, k)));
         if (!hit)
             continue;

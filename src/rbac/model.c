@@ -40,11 +40,11 @@ static bool has_defaults_label(const ka_object *o)
 static size_t str_list(ka_arena *a, const ka_node *seq, const ka_str **out)
 {
     *out = NULL;
-    if (!ka_is_seq(seq) || seq->n == 0)
+    if (!ka_is_seq(seq) || ka_node_n(seq) == 0)
         return 0;
-    ka_str *v = ka_arena_alloc(a, seq->n * sizeof *v);
+    ka_str *v = ka_arena_alloc(a, ka_node_n(seq) * sizeof *v);
     size_t n = 0;
-    for (uint32_t i = 0; i < seq->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(seq); i++) {
         const ka_node *it = KA_SEQ_ITEM(seq, i);
         if (ka_is_scalar(it) && !(it->style == KA_STYLE_PLAIN && ka_is_null(it)))
             v[n++] = ka_node_str(it);
@@ -56,10 +56,10 @@ static size_t str_list(ka_arena *a, const ka_node *seq, const ka_str **out)
 size_t ka_rbac_parse_rules(ka_arena *a, const ka_node *rules, ka_rbac_rule **out)
 {
     *out = NULL;
-    if (!ka_is_seq(rules) || rules->n == 0)
+    if (!ka_is_seq(rules) || ka_node_n(rules) == 0)
         return 0;
-    ka_rbac_rule *v = ka_arena_zalloc(a, rules->n * sizeof *v);
-    for (uint32_t i = 0; i < rules->n; i++) {
+    ka_rbac_rule *v = ka_arena_zalloc(a, ka_node_n(rules) * sizeof *v);
+    for (uint32_t i = 0; i < ka_node_n(rules); i++) {
         /* a non-mapping item keeps its slot (matching nothing) so that
          * "rules[N]" stays the index a reader sees in the file */
         const ka_node *r = KA_SEQ_ITEM(rules, i);
@@ -75,7 +75,7 @@ size_t ka_rbac_parse_rules(ka_arena *a, const ka_node *rules, ka_rbac_rule **out
         x->nurls = str_list(a, ka_get(r, "nonResourceURLs"), &x->urls);
     }
     *out = v;
-    return rules->n;
+    return ka_node_n(rules);
 }
 
 static bool list_eq(const ka_str *a, size_t na, const ka_str *b, size_t nb)
@@ -245,7 +245,7 @@ static void aggregate(ka_rbac *m, size_t ncluster)
         agg_state *a = &st[k++];
         a->role = r;
         const ka_node *sels = ka_path(r->obj->root, "aggregationRule", "clusterRoleSelectors", NULL);
-        a->nsel = ka_is_seq(sels) ? sels->n : 0;
+        a->nsel = ka_is_seq(sels) ? ka_node_n(sels) : 0;
         a->sels = ka_arena_zalloc(m->arena, (a->nsel ? a->nsel : 1) * sizeof *a->sels);
         for (size_t j = 0; j < a->nsel; j++) {
             const ka_node *bad;
@@ -395,7 +395,7 @@ static void parse_binding(ka_rbac *m, ka_rbac_binding *b, ka_buf *kb)
     else if (ka_str_eqc(b->role_kind, "Role") && !b->cluster)
         b->role = ka_hmap_get(&m->role_index, ka_rbac__key(kb, 'R', b->ns, b->role_name));
     const ka_node *subs = ka_get(root, "subjects");
-    size_t n = ka_is_seq(subs) ? subs->n : 0;
+    size_t n = ka_is_seq(subs) ? ka_node_n(subs) : 0;
     ka_rbac_subject *v = ka_arena_zalloc(m->arena, (n ? n : 1) * sizeof *v);
     for (size_t i = 0; i < n; i++) {
         const ka_node *sn = KA_SEQ_ITEM(subs, i);

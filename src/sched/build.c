@@ -246,9 +246,9 @@ static void add_node(ks_sim *s, const ka_object *o, ralloc *ra)
     const ka_node *spec = ka_get(o->root, "spec");
     nd->unschedulable = ka_bool(ka_get(spec, "unschedulable")) == 1;
     const ka_node *taints = ka_get(spec, "taints");
-    if (ka_is_seq(taints) && taints->n) {
-        nd->taints = ka_arena_zalloc(s->a, taints->n * sizeof *nd->taints);
-        for (uint32_t i = 0; i < taints->n; i++) {
+    if (ka_is_seq(taints) && ka_node_n(taints)) {
+        nd->taints = ka_arena_zalloc(s->a, ka_node_n(taints) * sizeof *nd->taints);
+        for (uint32_t i = 0; i < ka_node_n(taints); i++) {
             const ka_node *t = KA_SEQ_ITEM(taints, i);
             ks_taint *x = &nd->taints[nd->ntaints++];
             x->key = str_of(ka_get(t, "key"));
@@ -284,10 +284,10 @@ static void add_node(ks_sim *s, const ka_object *o, ralloc *ra)
     memset(ra, 0, sizeof *ra);
     ra->pods = 0;
     bool have_pods = false;
-    if (ka_is_map(al) && al->n) {
-        ra->id = ka_arena_alloc(s->a, al->n * sizeof *ra->id);
-        ra->v = ka_arena_alloc(s->a, al->n * sizeof *ra->v);
-        for (uint32_t i = 0; i < al->n; i++) {
+    if (ka_is_map(al) && ka_node_n(al)) {
+        ra->id = ka_arena_alloc(s->a, ka_node_n(al) * sizeof *ra->id);
+        ra->v = ka_arena_alloc(s->a, ka_node_n(al) * sizeof *ra->v);
+        for (uint32_t i = 0; i < ka_node_n(al); i++) {
             ka_str name = ka_node_str(KA_MAP_KEY(al, i));
             const ka_node *vn = KA_MAP_VAL(al, i);
             ks_nano q;
@@ -311,19 +311,19 @@ static void add_node(ks_sim *s, const ka_object *o, ralloc *ra)
         ks_warn(s, o, status ? status : o->root,
                 "no status.allocatable.pods (nor capacity): no pod fits this node");
     const ka_node *imgs = ka_get(status, "images");
-    if (ka_is_seq(imgs) && imgs->n) {
+    if (ka_is_seq(imgs) && ka_node_n(imgs)) {
         uint32_t total = 0;
-        for (uint32_t i = 0; i < imgs->n; i++) {
+        for (uint32_t i = 0; i < ka_node_n(imgs); i++) {
             const ka_node *names = ka_get(KA_SEQ_ITEM(imgs, i), "names");
-            total += ka_is_seq(names) ? names->n : 0;
+            total += ka_is_seq(names) ? ka_node_n(names) : 0;
         }
         nd->images = total ? ka_arena_zalloc(s->a, total * sizeof *nd->images) : NULL;
-        for (uint32_t i = 0; i < imgs->n; i++) {
+        for (uint32_t i = 0; i < ka_node_n(imgs); i++) {
             const ka_node *im = KA_SEQ_ITEM(imgs, i);
             const ka_node *names = ka_get(im, "names");
             int64_t size = 0;
             ka_int(ka_get(im, "sizeBytes"), &size);
-            for (uint32_t j = 0; ka_is_seq(names) && j < names->n; j++) {
+            for (uint32_t j = 0; ka_is_seq(names) && j < ka_node_n(names); j++) {
                 uint32_t id = ks_intern(&s->str, str_of(KA_SEQ_ITEM(names, j)));
                 bool dup = false;
                 for (uint32_t k = 0; k < nd->nimages; k++)
@@ -468,7 +468,7 @@ static uint32_t add_pod(ks_sim *s, ka_str name, uint32_t tmpl, const ka_labels *
 static const ka_object *owner_workload(const ks_sim *s, const ka_object *o, int depth)
 {
     const ka_node *refs = ka_path(o->meta, "ownerReferences", NULL);
-    for (uint32_t i = 0; ka_is_seq(refs) && i < refs->n; i++) {
+    for (uint32_t i = 0; ka_is_seq(refs) && i < ka_node_n(refs); i++) {
         const ka_node *r = KA_SEQ_ITEM(refs, i);
         if (ka_bool(ka_get(r, "controller")) != 1)
             continue;
@@ -514,7 +514,7 @@ static void set_owner_sel(ks_sim *s, ks_wl *w, const ka_object *o, const ka_node
     char err[256];
     if (ka_str_eqc(o->kind, "ReplicationController")) {
         const ka_node *m = ka_path(o->root, "spec", "selector", NULL);
-        if (!ka_is_map(m) || m->n == 0)
+        if (!ka_is_map(m) || ka_node_n(m) == 0)
             m = ka_get(o->pod ? o->pod->meta : NULL, "labels");
         if (ka_selector_from_map(s->a, m, &w->owner_sel) == 0)
             w->has_owner_sel = true;
@@ -602,7 +602,7 @@ static void expand_workload(ks_sim *s, const ka_object *o, owned_count *owned, u
                                    fmt_str(s, "%.*s-%.*s", (int)o->name.n, o->name.p, 10, hash.p) };
         set_owner_sel(s, w, o, pv->selector, (ka_str){ "", 0 }, hash);
         const ka_node *vct = ka_get(spec, "volumeClaimTemplates");
-        s->tmpls[tmpl].zone_pinned = ka_is_seq(vct) && vct->n > 0;
+        s->tmpls[tmpl].zone_pinned = ka_is_seq(vct) && ka_node_n(vct) > 0;
         w->quorum = want >= 3 && want % 2 == 1;
     } else if (ds) {
         extra[nextra++] = (ka_kv){ KA_STR("controller-revision-hash"), hash };
@@ -685,12 +685,12 @@ static void sig_node(ka_buf *b, const ka_node *n)
         return;
     }
     if (ka_is_scalar(n)) {
-        ka_buf_printf(b, "%u:", n->n);
-        ka_buf_add(b, n->u.s, n->n);
+        ka_buf_printf(b, "%u:", ka_node_n(n));
+        ka_buf_add(b, n->u.s, ka_node_n(n));
         return;
     }
     ka_buf_addc(b, ka_is_map(n) ? '{' : '[');
-    uint32_t k = ka_is_map(n) ? 2 * n->n : n->n;
+    uint32_t k = ka_is_map(n) ? 2 * ka_node_n(n) : ka_node_n(n);
     for (uint32_t i = 0; i < k; i++) {
         sig_node(b, &n->u.kids[i]);
         ka_buf_addc(b, ',');
@@ -717,7 +717,7 @@ static void pod_signature(const ka_object *o, ka_buf *b)
     for (int k = 0; k < 2; k++) {
         const ka_node *cs = ka_get(spec, k ? "initContainers" : "containers");
         ka_buf_adds(b, k ? "|init" : "|main");
-        for (uint32_t i = 0; ka_is_seq(cs) && i < cs->n; i++) {
+        for (uint32_t i = 0; ka_is_seq(cs) && i < ka_node_n(cs); i++) {
             ka_buf_addc(b, '<');
             for (size_t j = 0; j < sizeof cfields / sizeof *cfields; j++)
                 sig_node(b, ka_get(KA_SEQ_ITEM(cs, i), cfields[j]));
@@ -773,7 +773,7 @@ static void add_input_pod(ks_sim *s, const ka_object *o, owned_count *owned, uin
      * controller, in the input or not; DaemonSet and mirror pods stay put */
     pod->bare = true;
     const ka_node *refs = ka_path(o->meta, "ownerReferences", NULL);
-    for (uint32_t i = 0; ka_is_seq(refs) && i < refs->n; i++) {
+    for (uint32_t i = 0; ka_is_seq(refs) && i < ka_node_n(refs); i++) {
         const ka_node *r = KA_SEQ_ITEM(refs, i);
         if (ka_bool(ka_get(r, "controller")) != 1)
             continue;

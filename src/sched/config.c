@@ -194,7 +194,7 @@ static void read_pset(cfg *c, const ka_node *n, pset *out)
         return;
     }
     const ka_node *en = ka_get(n, "enabled"), *dis = ka_get(n, "disabled");
-    for (uint32_t i = 0; ka_is_seq(en) && i < en->n && out->nen < 64; i++) {
+    for (uint32_t i = 0; ka_is_seq(en) && i < ka_node_n(en) && out->nen < 64; i++) {
         const ka_node *e = KA_SEQ_ITEM(en, i);
         ka_str name = ka_node_str(ka_get(e, "name"));
         if (!name.n) {
@@ -216,7 +216,7 @@ static void read_pset(cfg *c, const ka_node *n, pset *out)
         }
         out->en[out->nen++] = (pentry){ name, w };
     }
-    for (uint32_t i = 0; ka_is_seq(dis) && i < dis->n && out->ndis < 64; i++) {
+    for (uint32_t i = 0; ka_is_seq(dis) && i < ka_node_n(dis) && out->ndis < 64; i++) {
         ka_str name = ka_node_str(ka_get(KA_SEQ_ITEM(dis, i), "name"));
         if (ka_str_eqc(name, "*"))
             out->dis_all = true;
@@ -297,11 +297,11 @@ static uint32_t expand(const pentry *mp, uint32_t nmp, const pset *sp, uint8_t p
 
 static void read_rspecs(cfg *c, const ka_node *seq, ks_rspec **out, uint32_t *nout)
 {
-    if (!ka_is_seq(seq) || seq->n == 0)
+    if (!ka_is_seq(seq) || ka_node_n(seq) == 0)
         return;
-    ks_rspec *r = ka_arena_alloc(c->s->a, seq->n * sizeof *r);
+    ks_rspec *r = ka_arena_alloc(c->s->a, ka_node_n(seq) * sizeof *r);
     uint32_t n = 0;
-    for (uint32_t i = 0; i < seq->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(seq); i++) {
         const ka_node *e = KA_SEQ_ITEM(seq, i);
         ka_str name = ka_node_str(ka_get(e, "name"));
         int64_t w = 0;
@@ -327,7 +327,7 @@ static void read_rspecs(cfg *c, const ka_node *seq, ks_rspec **out, uint32_t *no
 static void read_args(cfg *c, ks_profile *p, const ka_node *pcs)
 {
     ks_sim *s = c->s;
-    for (uint32_t i = 0; ka_is_seq(pcs) && i < pcs->n; i++) {
+    for (uint32_t i = 0; ka_is_seq(pcs) && i < ka_node_n(pcs); i++) {
         const ka_node *e = KA_SEQ_ITEM(pcs, i);
         ka_str name = ka_node_str(ka_get(e, "name"));
         const ka_node *args = ka_get(e, "args");
@@ -348,7 +348,7 @@ static void read_args(cfg *c, ks_profile *p, const ka_node *pcs)
                 const ka_node *shape = ka_path(ss, "requestedToCapacityRatio", "shape", NULL);
                 p->nshape = 0;
                 int64_t last = -1;
-                for (uint32_t k = 0; ka_is_seq(shape) && k < shape->n && k < 16; k++) {
+                for (uint32_t k = 0; ka_is_seq(shape) && k < ka_node_n(shape) && k < 16; k++) {
                     const ka_node *pt = KA_SEQ_ITEM(shape, k);
                     int64_t u = 0, sc = 0;
                     ka_int(ka_get(pt, "utilization"), &u);
@@ -367,12 +367,12 @@ static void read_args(cfg *c, ks_profile *p, const ka_node *pcs)
                     cerr(c, ss, "RequestedToCapacityRatio needs a shape");
             }
             const ka_node *ir = ka_get(args, "ignoredResources");
-            for (uint32_t k = 0; ka_is_seq(ir) && k < ir->n; k++) {
+            for (uint32_t k = 0; ka_is_seq(ir) && k < ka_node_n(ir); k++) {
                 p->ignored = ka_xrealloc(p->ignored, (p->nignored + 1) * sizeof *p->ignored);
                 p->ignored[p->nignored++] = ka_node_str(KA_SEQ_ITEM(ir, k));
             }
             const ka_node *ig = ka_get(args, "ignoredResourceGroups");
-            for (uint32_t k = 0; ka_is_seq(ig) && k < ig->n; k++) {
+            for (uint32_t k = 0; ka_is_seq(ig) && k < ka_node_n(ig); k++) {
                 p->ignored_groups = ka_xrealloc(p->ignored_groups,
                                                 (p->nignored_groups + 1) * sizeof *p->ignored_groups);
                 p->ignored_groups[p->nignored_groups++] = ka_node_str(KA_SEQ_ITEM(ig, k));
@@ -382,14 +382,14 @@ static void read_args(cfg *c, ks_profile *p, const ka_node *pcs)
         } else if (ka_str_eqc(name, "PodTopologySpread")) {
             ka_str dt = ka_node_str(ka_get(args, "defaultingType"));
             const ka_node *dc = ka_get(args, "defaultConstraints");
-            bool have = ka_is_seq(dc) && dc->n > 0;
+            bool have = ka_is_seq(dc) && ka_node_n(dc) > 0;
             if (ka_str_eqc(dt, "System") && have)
                 cerr(c, dc, "defaultConstraints must be empty when defaultingType is System");
             if (ka_str_eqc(dt, "List") || (dt.n == 0 && have)) {
                 p->spread_system = false;
                 p->ndefault_tsc = 0;
-                p->default_tsc = have ? ka_arena_zalloc(s->a, dc->n * sizeof *p->default_tsc) : NULL;
-                for (uint32_t k = 0; have && k < dc->n; k++) {
+                p->default_tsc = have ? ka_arena_zalloc(s->a, ka_node_n(dc) * sizeof *p->default_tsc) : NULL;
+                for (uint32_t k = 0; have && k < ka_node_n(dc); k++) {
                     const ka_node *x = KA_SEQ_ITEM(dc, k);
                     ks_tsc *t = &p->default_tsc[p->ndefault_tsc];
                     int64_t v = 0;
@@ -432,7 +432,7 @@ static void read_args(cfg *c, ks_profile *p, const ka_node *pcs)
                 ks_nodesel_parse(s, req, false, p->added_req, NULL);
             }
             const ka_node *pref = ka_get(aa, "preferredDuringSchedulingIgnoredDuringExecution");
-            if (ka_is_seq(pref) && pref->n) {
+            if (ka_is_seq(pref) && ka_node_n(pref)) {
                 ks_nodesel_parse(s, pref, true, &p->added_pref, NULL);
                 p->has_added_pref = true;
             }
@@ -460,8 +460,8 @@ int ks_profile_load(ks_sim *s, const char *path, ks_profile *p)
         cwarn(&c, ka_get(root, "apiVersion"),
               "apiVersion is not kubescheduler.config.k8s.io/v1; read as v1");
     const ka_node *profiles = ka_get(root, "profiles");
-    const ka_node *prof = ka_is_seq(profiles) && profiles->n ? KA_SEQ_ITEM(profiles, 0) : NULL;
-    if (ka_is_seq(profiles) && profiles->n > 1)
+    const ka_node *prof = ka_is_seq(profiles) && ka_node_n(profiles) ? KA_SEQ_ITEM(profiles, 0) : NULL;
+    if (ka_is_seq(profiles) && ka_node_n(profiles) > 1)
         cwarn(&c, KA_SEQ_ITEM(profiles, 1),
               "only the first profile is simulated; pods naming another schedulerName stay "
               "pending");

@@ -60,7 +60,7 @@ static bool label_req(ka_arena *a, const ka_node *e, ka_requirement *r, char *wh
         return false;
     }
     const ka_node *vs = ka_get(e, "values");
-    size_t nv = ka_is_seq(vs) ? vs->n : 0;
+    size_t nv = ka_is_seq(vs) ? ka_node_n(vs) : 0;
     ka_str *vals = nv ? ka_arena_alloc(a, nv * sizeof *vals) : NULL;
     for (size_t i = 0; i < nv; i++) {
         if (!scalar_str(KA_SEQ_ITEM(vs, i), &vals[i])) {
@@ -121,7 +121,7 @@ static bool field_req(const ka_node *e, ks_field *f, char *why, size_t whyn)
         return false;
     }
     const ka_node *vs = ka_get(e, "values");
-    if (!ka_is_seq(vs) || vs->n != 1 || !scalar_str(KA_SEQ_ITEM(vs, 0), &f->value)) {
+    if (!ka_is_seq(vs) || ka_node_n(vs) != 1 || !scalar_str(KA_SEQ_ITEM(vs, 0), &f->value)) {
         snprintf(why, whyn, "matchFields values must have one element");
         return false;
     }
@@ -148,11 +148,11 @@ static void parse_term(ks_sim *s, const ka_node *tn, ks_nsterm *t, const ka_obje
     }
     const ka_node *me = ka_get(tn, "matchExpressions");
     const ka_node *mf = ka_get(tn, "matchFields");
-    if (ka_is_seq(me) && me->n > 0) {
+    if (ka_is_seq(me) && ka_node_n(me) > 0) {
         t->has_labels = true;
-        t->labels.n = me->n;
-        t->labels.reqs = ka_arena_zalloc(s->a, me->n * sizeof *t->labels.reqs);
-        for (uint32_t i = 0; i < me->n; i++)
+        t->labels.n = ka_node_n(me);
+        t->labels.reqs = ka_arena_zalloc(s->a, ka_node_n(me) * sizeof *t->labels.reqs);
+        for (uint32_t i = 0; i < ka_node_n(me); i++)
             if (!label_req(s->a, KA_SEQ_ITEM(me, i), &t->labels.reqs[i], why, sizeof why)) {
                 ks_warn(s, o, KA_SEQ_ITEM(me, i),
                         "node selector term never matches: %s", why);
@@ -160,10 +160,10 @@ static void parse_term(ks_sim *s, const ka_node *tn, ks_nsterm *t, const ka_obje
                 return;
             }
     }
-    if (ka_is_seq(mf) && mf->n > 0) {
-        t->nfields = mf->n;
-        t->fields = ka_arena_zalloc(s->a, mf->n * sizeof *t->fields);
-        for (uint32_t i = 0; i < mf->n; i++)
+    if (ka_is_seq(mf) && ka_node_n(mf) > 0) {
+        t->nfields = ka_node_n(mf);
+        t->fields = ka_arena_zalloc(s->a, ka_node_n(mf) * sizeof *t->fields);
+        for (uint32_t i = 0; i < ka_node_n(mf); i++)
             if (!field_req(KA_SEQ_ITEM(mf, i), &t->fields[i], why, sizeof why)) {
                 ks_warn(s, o, KA_SEQ_ITEM(mf, i), "node selector term never matches: %s", why);
                 t->valid = false;
@@ -180,15 +180,15 @@ void ks_nodesel_parse(ks_sim *s, const ka_node *n, bool preferred, ks_nodesel *o
         const ka_node *terms = ka_get(n, "nodeSelectorTerms");
         if (!ka_is_seq(terms))
             return;
-        out->terms = terms->n ? ka_arena_zalloc(s->a, terms->n * sizeof *out->terms) : NULL;
-        for (uint32_t i = 0; i < terms->n; i++)
+        out->terms = ka_node_n(terms) ? ka_arena_zalloc(s->a, ka_node_n(terms) * sizeof *out->terms) : NULL;
+        for (uint32_t i = 0; i < ka_node_n(terms); i++)
             parse_term(s, KA_SEQ_ITEM(terms, i), &out->terms[out->n++], o);
         return;
     }
     if (!ka_is_seq(n))
         return;
-    out->terms = n->n ? ka_arena_zalloc(s->a, n->n * sizeof *out->terms) : NULL;
-    for (uint32_t i = 0; i < n->n; i++) {
+    out->terms = ka_node_n(n) ? ka_arena_zalloc(s->a, ka_node_n(n) * sizeof *out->terms) : NULL;
+    for (uint32_t i = 0; i < ka_node_n(n); i++) {
         const ka_node *pt = KA_SEQ_ITEM(n, i);
         int64_t w = 0;
         if (!ka_int(ka_get(pt, "weight"), &w) || w == 0)

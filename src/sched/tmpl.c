@@ -93,7 +93,7 @@ static void rl_read(ks_sim *s, const ka_object *o, const ka_node *m, rlist *l, b
 {
     if (!ka_is_map(m))
         return;
-    for (uint32_t i = 0; i < m->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(m); i++) {
         ka_str name = ka_node_str(KA_MAP_KEY(m, i));
         const ka_node *vn = KA_MAP_VAL(m, i);
         if (!scheduler_resource(name))
@@ -138,7 +138,7 @@ static void lr_collect(ks_sim *s, ka_str ns, lr_defaults *d)
         if (!ka_str_eq(o->ns, ns))
             continue;
         const ka_node *limits = ka_path(o->root, "spec", "limits", NULL);
-        for (uint32_t j = 0; ka_is_seq(limits) && j < limits->n && d->n < 8; j++) {
+        for (uint32_t j = 0; ka_is_seq(limits) && j < ka_node_n(limits) && d->n < 8; j++) {
             const ka_node *it = KA_SEQ_ITEM(limits, j);
             if (!ka_str_eqc(ka_node_str(ka_get(it, "type")), "Container"))
                 continue;
@@ -265,7 +265,7 @@ bool ks_tolerates(const ks_toler *t, uint32_t n, const ks_taint *taint)
 static void parse_tolerations(ks_sim *s, ks_tmpl *t, const ka_node *seq, bool daemonset,
                               bool host_network)
 {
-    uint32_t n = ka_is_seq(seq) ? seq->n : 0;
+    uint32_t n = ka_is_seq(seq) ? ka_node_n(seq) : 0;
     uint32_t extra = daemonset ? 7 : 0;
     t->tolers = n + extra ? ka_arena_zalloc(s->a, (n + extra) * sizeof *t->tolers) : NULL;
     for (uint32_t i = 0; i < n; i++) {
@@ -305,7 +305,7 @@ static void parse_ports(ks_sim *s, ks_tmpl *t, const ka_podview *pv, bool host_n
     for (size_t i = 0; i < pv->ncontainers; i++) {
         const ka_node *p = ka_get(pv->containers[i].node, "ports");
         if (ka_is_seq(p))
-            cap += p->n;
+            cap += ka_node_n(p);
     }
     if (!cap)
         return;
@@ -315,7 +315,7 @@ static void parse_ports(ks_sim *s, ks_tmpl *t, const ka_podview *pv, bool host_n
         if (c->type != KA_CT_MAIN && c->type != KA_CT_SIDECAR)
             continue;
         const ka_node *ps = ka_get(c->node, "ports");
-        for (uint32_t j = 0; ka_is_seq(ps) && j < ps->n; j++) {
+        for (uint32_t j = 0; ka_is_seq(ps) && j < ka_node_n(ps); j++) {
             const ka_node *p = KA_SEQ_ITEM(ps, j);
             int64_t hp = 0, cp = 0;
             ka_int(ka_get(p, "hostPort"), &hp);
@@ -352,10 +352,10 @@ static bool parse_sel(ks_sim *s, const ka_object *o, const ka_node *n, ka_select
 static ka_str *str_list(ks_sim *s, const ka_node *seq, uint32_t *n)
 {
     *n = 0;
-    if (!ka_is_seq(seq) || seq->n == 0)
+    if (!ka_is_seq(seq) || ka_node_n(seq) == 0)
         return NULL;
-    ka_str *v = ka_arena_alloc(s->a, seq->n * sizeof *v);
-    for (uint32_t i = 0; i < seq->n; i++)
+    ka_str *v = ka_arena_alloc(s->a, ka_node_n(seq) * sizeof *v);
+    for (uint32_t i = 0; i < ka_node_n(seq); i++)
         if (ka_is_scalar(KA_SEQ_ITEM(seq, i)))
             v[(*n)++] = ka_node_str(KA_SEQ_ITEM(seq, i));
     return v;
@@ -363,10 +363,10 @@ static ka_str *str_list(ks_sim *s, const ka_node *seq, uint32_t *n)
 
 static void parse_spread(ks_sim *s, ks_tmpl *t, const ka_object *o, const ka_node *seq)
 {
-    if (!ka_is_seq(seq) || seq->n == 0)
+    if (!ka_is_seq(seq) || ka_node_n(seq) == 0)
         return;
-    t->tsc = ka_arena_zalloc(s->a, seq->n * sizeof *t->tsc);
-    for (uint32_t i = 0; i < seq->n; i++) {
+    t->tsc = ka_arena_zalloc(s->a, ka_node_n(seq) * sizeof *t->tsc);
+    for (uint32_t i = 0; i < ka_node_n(seq); i++) {
         const ka_node *c = KA_SEQ_ITEM(seq, i);
         if (!ka_is_map(c))
             continue;
@@ -440,14 +440,14 @@ static void parse_affinity_kind(ks_sim *s, ks_tmpl *t, const ka_object *o, const
 {
     const ka_node *req = ka_get(pa, "requiredDuringSchedulingIgnoredDuringExecution");
     const ka_node *pref = ka_get(pa, "preferredDuringSchedulingIgnoredDuringExecution");
-    if (ka_is_seq(req) && req->n) {
-        t->at[req_kind] = ka_arena_zalloc(s->a, req->n * sizeof(ks_aterm));
-        for (uint32_t i = 0; i < req->n; i++)
+    if (ka_is_seq(req) && ka_node_n(req)) {
+        t->at[req_kind] = ka_arena_zalloc(s->a, ka_node_n(req) * sizeof(ks_aterm));
+        for (uint32_t i = 0; i < ka_node_n(req); i++)
             parse_term(s, t, o, KA_SEQ_ITEM(req, i), &t->at[req_kind][t->nat[req_kind]++], 0);
     }
-    if (ka_is_seq(pref) && pref->n) {
-        t->at[pref_kind] = ka_arena_zalloc(s->a, pref->n * sizeof(ks_aterm));
-        for (uint32_t i = 0; i < pref->n; i++) {
+    if (ka_is_seq(pref) && ka_node_n(pref)) {
+        t->at[pref_kind] = ka_arena_zalloc(s->a, ka_node_n(pref) * sizeof(ks_aterm));
+        for (uint32_t i = 0; i < ka_node_n(pref); i++) {
             const ka_node *w = KA_SEQ_ITEM(pref, i);
             int64_t wt = 0;
             ka_int(ka_get(w, "weight"), &wt);
@@ -467,22 +467,22 @@ static void parse_affinity_kind(ks_sim *s, ks_tmpl *t, const ka_object *o, const
 static void name_prefilter(ks_sim *s, ks_tmpl *t, const ka_node *required)
 {
     const ka_node *terms = ka_get(required, "nodeSelectorTerms");
-    if (!ka_is_seq(terms) || terms->n == 0)
+    if (!ka_is_seq(terms) || ka_node_n(terms) == 0)
         return;
     ka_str *uni = NULL;
     size_t nuni = 0, capuni = 0;
-    for (uint32_t i = 0; i < terms->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(terms); i++) {
         const ka_node *mf = ka_get(KA_SEQ_ITEM(terms, i), "matchFields");
         ka_str *cur = NULL;
         size_t ncur = 0;
         bool have = false;
-        for (uint32_t j = 0; ka_is_seq(mf) && j < mf->n; j++) {
+        for (uint32_t j = 0; ka_is_seq(mf) && j < ka_node_n(mf); j++) {
             const ka_node *r = KA_SEQ_ITEM(mf, j);
             if (!ka_str_eqc(str_of(ka_get(r, "key")), "metadata.name") ||
                 !ka_str_eqc(str_of(ka_get(r, "operator")), "In"))
                 continue;
             const ka_node *vs = ka_get(r, "values");
-            uint32_t nv = ka_is_seq(vs) ? vs->n : 0;
+            uint32_t nv = ka_is_seq(vs) ? ka_node_n(vs) : 0;
             if (!have) {
                 cur = ka_xmalloc((nv ? nv : 1) * sizeof *cur);
                 for (uint32_t k = 0; k < nv; k++)
@@ -607,7 +607,7 @@ uint32_t ks_tmpl_add(ks_sim *s, const ka_object *o, const ka_node *pspec, const 
         t->scheduler_name = KA_STR("default-scheduler");
     t->other_scheduler = !ka_str_eq(t->scheduler_name, s->prof.scheduler_name);
     const ka_node *gates = ka_get(spec, "schedulingGates");
-    t->gated = ka_is_seq(gates) && gates->n > 0;
+    t->gated = ka_is_seq(gates) && ka_node_n(gates) > 0;
 
     /* requests */
     lr_defaults lr;
@@ -645,7 +645,7 @@ uint32_t ks_tmpl_add(ks_sim *s, const ka_object *o, const ka_node *pspec, const 
     parse_tolerations(s, t, ka_get(spec, "tolerations"), ds, host_network);
 
     const ka_node *ns = ka_get(spec, "nodeSelector");
-    if (ka_is_map(ns) && ns->n > 0) {
+    if (ka_is_map(ns) && ka_node_n(ns) > 0) {
         t->has_nodesel = true;
         ka_selector_from_map(s->a, ns, &t->nodesel);
     }

@@ -120,7 +120,7 @@ static void test_alias_and_merge(void **state)
     assert_int_equal(d.errors, 0);
     const ka_node *r = f->docs[0].root;
     const ka_node *m = ka_get(r, "m");
-    assert_int_equal(m->n, 2);
+    assert_int_equal(ka_node_n(m), 2);
     assert_string_equal(ka_cstr(ka_get(m, "x")), "1");
     assert_string_equal(ka_cstr(ka_get(m, "y")), "3");
     const ka_node *l = ka_get(r, "l");
@@ -174,7 +174,7 @@ static void test_json(void **state)
     ka_file *f = load("{\"a\": {\"b\": [1, \"x\\/y\", true]}, \"c\":\"\\u00e9\"}", &d);
     assert_int_equal(d.errors, 0);
     const ka_node *b = ka_path(f->docs[0].root, "a", "b", NULL);
-    assert_int_equal(b->n, 3);
+    assert_int_equal(ka_node_n(b), 3);
     assert_string_equal(ka_cstr(KA_SEQ_ITEM(b, 1)), "x/y");
     assert_string_equal(ka_cstr(ka_get(f->docs[0].root, "c")), "\xc3\xa9");
     ka_file_free(f);

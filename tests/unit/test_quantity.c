@@ -486,7 +486,7 @@ static void test_shared_vectors(void **state)
 
     size_t pass = 0;
     char why[256];
-    for (uint32_t i = 0; i < cases->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(cases); i++) {
         const ka_node *c = KA_SEQ_ITEM(cases, i);
         const char *fail = check_vector(c, why, sizeof why);
         if (fail)
@@ -494,8 +494,8 @@ static void test_shared_vectors(void **state)
         else
             pass++;
     }
-    print_message("quantity vectors: %zu/%u passed\n", pass, cases->n);
-    assert_int_equal(pass, cases->n);
+    print_message("quantity vectors: %zu/%u passed\n", pass, ka_node_n(cases));
+    assert_int_equal(pass, ka_node_n(cases));
     ka_file_free(f);
     ka_diags_free(&d);
 }

@@ -622,7 +622,7 @@ static bool check_string(const ka_node *c, const ka_selector *s, char *why, size
 
 static bool check_values_of(const ka_node *c, const ka_selector *s, char *why, size_t whyn)
 {
-    for (uint32_t i = 0; i < c->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(c); i++) {
         ka_str k = ka_node_str(KA_MAP_KEY(c, i));
         const ka_node *want = KA_MAP_VAL(c, i);
         if (!ka_str_has_prefix(k, "values_of_"))
@@ -632,8 +632,8 @@ static bool check_values_of(const ka_node *c, const ka_selector *s, char *why, s
         for (size_t j = 0; j < s->n && !r; j++)
             if (ka_str_eq(s->reqs[j].key, key))
                 r = &s->reqs[j];
-        bool ok = r && ka_is_seq(want) && r->nvals == want->n;
-        for (uint32_t j = 0; ok && j < want->n; j++)
+        bool ok = r && ka_is_seq(want) && r->nvals == ka_node_n(want);
+        for (uint32_t j = 0; ok && j < ka_node_n(want); j++)
             ok = ka_str_eq(r->vals[j], ka_node_str(KA_SEQ_ITEM(want, j)));
         if (!ok) {
             snprintf(why, whyn, "values of %.*s differ", (int)key.n, key.p);
@@ -702,15 +702,15 @@ static void test_shared_vectors(void **state)
     ka_arena *a = ka_arena_new();
     size_t pass = 0;
     char why[600];
-    for (uint32_t i = 0; i < cases->n; i++) {
+    for (uint32_t i = 0; i < ka_node_n(cases); i++) {
         const ka_node *c = KA_SEQ_ITEM(cases, i);
         if (check_vector(a, c, why, sizeof why))
             pass++;
         else
             print_error("vector %s (line %u): %s\n", ka_cstr(ka_get(c, "id")), c->line, why);
     }
-    print_message("selector vectors: %zu/%u passed\n", pass, cases->n);
-    assert_int_equal(pass, cases->n);
+    print_message("selector vectors: %zu/%u passed\n", pass, ka_node_n(cases));
+    assert_int_equal(pass, ka_node_n(cases));
     ka_arena_free(a);
     ka_file_free(f);
     ka_diags_free(&d);
