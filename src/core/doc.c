@@ -12,7 +12,8 @@ const ka_node *ka_getn(const ka_node *m, const char *key, size_t kn)
         return NULL;
     for (uint32_t i = 0; i < ka_node_n(m); i++) {
         const ka_node *k = KA_MAP_KEY(m, i);
-        if (ka_node_n(k) == kn && memcmp(k->u.s, key, kn) == 0 && k->type == KA_NODE_SCALAR)
+        if (k->type == KA_NODE_SCALAR && ka_node_n(k) == kn &&
+            (kn == 0 || (k->u.s[0] == key[0] && memcmp(k->u.s, key, kn) == 0)))
             return KA_MAP_VAL(m, i);
     }
     return NULL;
@@ -25,7 +26,8 @@ const ka_node *ka_get_key(const ka_node *m, const char *key)
     size_t kn = strlen(key);
     for (uint32_t i = 0; i < ka_node_n(m); i++) {
         const ka_node *k = KA_MAP_KEY(m, i);
-        if (ka_node_n(k) == kn && memcmp(k->u.s, key, kn) == 0 && k->type == KA_NODE_SCALAR)
+        if (k->type == KA_NODE_SCALAR && ka_node_n(k) == kn &&
+            (kn == 0 || (k->u.s[0] == key[0] && memcmp(k->u.s, key, kn) == 0)))
             return k;
     }
     return NULL;

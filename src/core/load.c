@@ -144,27 +144,6 @@ static const char *store_str(loader *L, const char *s, size_t n)
     return p + 4;
 }
 
-/* Hash of a short string, 8 bytes at a time. */
-static uint32_t str_hash(const char *s, size_t n)
-{
-    uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        h = (h ^ w) * 0xFF51AFD7ED558CCDull;
-        h ^= h >> 32;
-        s += 8;
-        n -= 8;
-    }
-    if (n) {
-        uint64_t w = 0;
-        memcpy(&w, s, n);
-        h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
-    }
-    h ^= h >> 29;
-    return (uint32_t)h;
-}
-
 /*
  * Scalar text, shared when the same short string was seen recently. The
  * table is a small direct-mapped cache (a newer string takes the slot of an
@@ -178,7 +157,7 @@ static const char *intern(loader *L, const char *s, size_t n)
         return store_str(L, s, n);
     if (!L->itab)
         L->itab = ka_xcalloc(L->islots, sizeof *L->itab);
-    uint32_t h = str_hash(s, n);
+    uint32_t h = (uint32_t)ka_hash(s, n);
     istr *e = &L->itab[h & (L->islots - 1)];
     if (e->s && e->h == h && e->n == n && memcmp(e->s, s, n) == 0)
         return e->s;

@@ -309,6 +309,18 @@ static void hash_field(ka_buf *b, ka_str s)
     ka_buf_addc(b, '\0'); /* a separator that no field contains */
 }
 
+/* FNV-1a 64. Fingerprints must not change between releases (code scanning
+ * tracks alerts by them): this is not ka_hash, which may change for speed. */
+static uint64_t fingerprint_hash(const char *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
 /* Stable identity of each finding: a hash of rule, object (kind, namespace,
  * name), container and message - not the file or the line - and, for exact
  * repeats within one run, the occurrence number in output order. */
@@ -326,7 +338,7 @@ static void fingerprints(const ka_results *r, uint64_t *hash, uint32_t *occ)
         hash_field(&key, x->name);
         hash_field(&key, x->container);
         hash_field(&key, ka_str_c(x->message));
-        hash[i] = ka_hash(key.p, key.n);
+        hash[i] = fingerprint_hash(key.p, key.n);
         e[i] = (fp_entry){ hash[i], i };
     }
     qsort(e, r->n, sizeof *e, fp_cmp);
