@@ -544,10 +544,21 @@ int ka_check_run(const ka_objset *s, const ka_check_opts *o, ka_results *r, char
     ka_hmap_free(&cache);
     ka_arena_free(cache_arena);
 
+    /* The network policy model (rules_netpol.c, network rules only) is a good
+     * part of the peak memory on a large input: it goes once the last
+     * network set rule has run (per-object rules have all run by then). */
+    size_t last_net = NRULES;
+    for (size_t i = 0; i < NRULES; i++)
+        if (r->enabled[i] && rule_table[i].check_set && strcmp(rule_table[i].category, "network") == 0)
+            last_net = i;
     for (size_t i = 0; i < NRULES; i++)
         if (r->enabled[i] && rule_table[i].check_set) {
             set_rule(&ctx, i);
             rule_table[i].check_set(&ctx, s);
+            if (i == last_net) {
+                ka_netcache_free(ctx.netcache);
+                ctx.netcache = NULL;
+            }
         }
 
     ka_rbac_free(ctx.rbac);

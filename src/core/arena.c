@@ -81,11 +81,13 @@ void ka_arena_free(ka_arena *a)
     free(a);
 }
 
-void *ka_arena_alloc(ka_arena *a, size_t n)
+/* n bytes aligned to align (a power of two). Strings take alignment 1, so
+ * the many short keys and names waste no padding. */
+static void *arena_get(ka_arena *a, size_t n, size_t align)
 {
-    n = (n + 7) & ~(size_t)7;
     ka_chunk *c = a->head;
-    if (!c || c->cap - c->used < n) {
+    size_t at = c ? (c->used + align - 1) & ~(align - 1) : 0;
+    if (!c || at > c->cap || c->cap - at < n) {
         /* Large requests get a chunk of their own, placed behind the current
          * one so the remaining room of the current chunk is not wasted. */
         size_t cap = n > KA_ARENA_CHUNK / 4 ? n : KA_ARENA_CHUNK;
@@ -100,11 +102,17 @@ void *ka_arena_alloc(ka_arena *a, size_t n)
             a->head = nc;
         }
         c = nc;
+        at = 0;
     }
-    void *p = ka_chunk_data(c) + c->used;
-    c->used += n;
+    void *p = ka_chunk_data(c) + at;
+    c->used = at + n;
     a->total += n;
     return p;
+}
+
+void *ka_arena_alloc(ka_arena *a, size_t n)
+{
+    return arena_get(a, n, 8);
 }
 
 void *ka_arena_zalloc(ka_arena *a, size_t n)
@@ -116,7 +124,7 @@ void *ka_arena_zalloc(ka_arena *a, size_t n)
 
 char *ka_arena_strndup(ka_arena *a, const char *s, size_t n)
 {
-    char *p = ka_arena_alloc(a, n + 1);
+    char *p = arena_get(a, n + 1, 1);
     if (n)
         memcpy(p, s, n);
     p[n] = '\0';

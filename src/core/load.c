@@ -73,6 +73,8 @@ typedef struct loader {
     /* scalar text: a block being filled, and the intern table */
     char *sp;
     size_t sleft;
+    char *kp;                  /* packed kids block (4-byte aligned) */
+    size_t kleft;
     struct istr *itab;
     size_t islots;             /* a power of two, by input size */
 } loader;
@@ -239,11 +241,26 @@ static ka_node *empty_kids(void)
     return (ka_node *)(uintptr_t)(none + 1);
 }
 
+#define KIDS_BLOCK (64u << 10)  /* kids arrays packed 4-byte aligned, no rounding to 8 */
+#define KIDS_DIRECT 4096
+
 static ka_node *new_kids(loader *L, size_t n)
 {
     if (!n)
         return empty_kids();
-    char *p = ka_arena_alloc(L->f->arena, 4 + n * sizeof(ka_node));
+    size_t need = 4 + n * sizeof(ka_node);
+    char *p;
+    if (need > KIDS_DIRECT) {
+        p = ka_arena_alloc(L->f->arena, need);
+    } else {
+        if (need > L->kleft) {
+            L->kp = ka_arena_alloc(L->f->arena, KIDS_BLOCK);
+            L->kleft = KIDS_BLOCK;
+        }
+        p = L->kp;
+        L->kp += need;
+        L->kleft -= need;
+    }
     return (ka_node *)(void *)(p + 4);
 }
 
@@ -776,11 +793,11 @@ static void load_all(ka_file *f, const char *data, size_t n, bool mapped, const 
         if (n == 0)
             break;
     }
+    /* the file keeps the vector itself (freed by ka_file_free): no copy */
     f->ndocs = L.ndocs;
-    f->docs = ka_arena_alloc(f->arena, (L.ndocs ? L.ndocs : 1) * sizeof(ka_doc));
-    if (L.ndocs)
-        memcpy(f->docs, L.docs, L.ndocs * sizeof(ka_doc));
-    free(L.docs);
+    f->docs = L.ndocs ? ka_xrealloc(L.docs, L.ndocs * sizeof(ka_doc)) : NULL;
+    if (!L.ndocs)
+        free(L.docs);
     free(L.fr);
     free(L.kids);
     free_anchors(&L);
@@ -910,6 +927,8 @@ ka_file *ka_load_path(const char *path, const ka_limits *lim, ka_diags *d)
 
 void ka_file_free(ka_file *f)
 {
-    if (f)
+    if (f) {
+        free(f->docs);
         ka_arena_free(f->arena);
+    }
 }

@@ -215,6 +215,19 @@ static void build_endpoints(ka_netpol *net)
     ka_hmap byobj; /* object pointer bytes -> endpoint + 1 */
     ka_hmap_init(&byobj, net->arena);
     size_t n = ka_objset_count(net->set);
+    /* one endpoint and one member per pod-bearing object, mostly: sized once
+     * rather than doubled (a large input's model is a good part of the peak) */
+    size_t npods = 0;
+    for (size_t i = 0; i < n; i++)
+        npods += ka_objset_at(net->set, i)->pod != NULL;
+    if (net->capeps < npods) {
+        net->capeps = npods;
+        net->eps = ka_xrealloc(net->eps, net->capeps * sizeof *net->eps);
+    }
+    if (net->capmembers < npods) {
+        net->capmembers = npods;
+        net->members = ka_xrealloc(net->members, net->capmembers * sizeof *net->members);
+    }
     for (size_t i = 0; i < n; i++) {
         const ka_object *o = ka_objset_at(net->set, i);
         if (!o->pod || o->scope == KA_SCOPE_CLUSTER || root_of(net->set, o) != o)
