@@ -562,6 +562,7 @@ int ka_check_run(const ka_objset *s, const ka_check_opts *o, ka_results *r, char
         }
 
     ka_rbac_free(ctx.rbac);
+    ka_lrcache_free(ctx.lr);
     ka_selindex_free(ctx.ix_service);
     ka_selindex_free(ctx.ix_pdb);
     ka_selindex_free(ctx.ix_netpol);

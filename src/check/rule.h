@@ -22,7 +22,17 @@ struct ka_ctx {
     /* the NetworkPolicy analysis the NET-012.. rules share, built on first
      * use and freed after the run (rules_netpol.c) */
     struct ka_netcache *netcache;
+    /* LimitRange defaults by namespace, built on first use (limitrange.c) */
+    struct ka_lrcache *lr;
 };
+
+typedef struct ka_lrcache ka_lrcache;
+/* The request (limits false) or limit for res that the namespace's
+ * LimitRanges give a container that lacks one (NULL: none); *from, when
+ * asked, is the LimitRange giving it. */
+const ka_node *ka_ctx_limitrange_default(ka_ctx *ctx, ka_str ns, bool limits, const char *res,
+                                         const ka_object **from);
+void ka_lrcache_free(ka_lrcache *c);
 
 /* Frees the run's NetworkPolicy analysis (NULL is fine). */
 void ka_netcache_free(struct ka_netcache *nc);

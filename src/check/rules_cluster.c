@@ -273,16 +273,19 @@ void ka_setrule_clu004(ka_ctx *ctx, const ka_objset *s)
         const ka_object *o = ka_objset_at(s, i);
         if (!o->pod)
             continue;
-        bool lr = ns_has_kind(s, o->ns, "LimitRange");
+        /* what the namespace's LimitRanges set on containers that lack it */
+        bool lr_cpu = ka_ctx_limitrange_default(ctx, o->ns, false, "cpu", NULL) != NULL;
+        bool lr_mem = ka_ctx_limitrange_default(ctx, o->ns, false, "memory", NULL) != NULL;
+        bool lr_memlim = ka_ctx_limitrange_default(ctx, o->ns, true, "memory", NULL) != NULL;
         bool all = true;
         for (size_t c = 0; c < o->pod->ncontainers; c++) {
             const ka_node *cn = o->pod->containers[c].node;
             if (o->pod->containers[c].type == KA_CT_EPHEMERAL)
                 continue;
             total++;
-            bool ok = lr || ((has_res(cn, "requests", "cpu") || has_res(cn, "limits", "cpu")) &&
-                             (has_res(cn, "requests", "memory") || has_res(cn, "limits", "memory")) &&
-                             has_res(cn, "limits", "memory"));
+            bool ok = (lr_cpu || has_res(cn, "requests", "cpu") || has_res(cn, "limits", "cpu")) &&
+                      (lr_mem || has_res(cn, "requests", "memory") || has_res(cn, "limits", "memory")) &&
+                      (lr_memlim || has_res(cn, "limits", "memory"));
             good += ok;
             all = all && ok;
         }

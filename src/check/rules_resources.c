@@ -8,6 +8,9 @@
  *    server defaults every missing request to its limit;
  *  - pod-level resources (spec.resources, PodLevelResources) cover the
  *    containers that do not set their own;
+ *  - so does a LimitRange of the namespace in the input: the LimitRanger
+ *    admission plugin sets its defaults on containers that lack them
+ *    (limitrange.c);
  *  - a quantity that does not parse, is negative or is zero is reported with
  *    what is wrong with it (a zero limit means "no limit" to the kubelet and a
  *    zero request reserves nothing).
@@ -132,7 +135,7 @@ static bool check_request(ka_ctx *ctx, const ka_object *o, const ka_container *c
                       ka_cstr(lim), st == Q_ZERO ? "" : ")");
         return false;
     }
-    if (pod_level_has(o, "requests", res))
+    if (pod_level_has(o, "requests", res) || ka_ctx_limitrange_default(ctx, o->ns, false, res, NULL))
         return true;
     if (report_missing)
         ka_report(ctx, o, c->node, c, "%s has no %s request", ctype_word(c), res_word(res));
@@ -145,7 +148,7 @@ static bool check_limit(ka_ctx *ctx, const ka_object *o, const ka_container *c, 
     const ka_node *lim = res_value(ka_get(c->node, "resources"), "limits", res);
     if (quantity_state(lim) != Q_ABSENT)
         return !report_bad(ctx, o, c, lim, "limits", res);
-    if (pod_level_has(o, "limits", res))
+    if (pod_level_has(o, "limits", res) || ka_ctx_limitrange_default(ctx, o->ns, true, res, NULL))
         return true;
     if (report_missing)
         ka_report(ctx, o, c->node, c, "%s has no %s limit", ctype_word(c), res_word(res));
@@ -184,9 +187,11 @@ void ka_rule_res005(ka_ctx *ctx, const ka_object *o)
     KA_FOR_CONTAINERS(o, c) {
         const ka_node *resources = ka_get(c->node, "resources");
         bool has_rq = quantity_state(res_value(resources, "requests", res)) != Q_ABSENT ||
-                      pod_level_has(o, "requests", res);
+                      pod_level_has(o, "requests", res) ||
+                      ka_ctx_limitrange_default(ctx, o->ns, false, res, NULL);
         bool has_lim = quantity_state(res_value(resources, "limits", res)) != Q_ABSENT ||
-                       pod_level_has(o, "limits", res);
+                       pod_level_has(o, "limits", res) ||
+                       ka_ctx_limitrange_default(ctx, o->ns, true, res, NULL);
         if (!has_rq && !has_lim) {
             ka_report(ctx, o, c->node, c, "%s has no ephemeral-storage request or limit",
                       ctype_word(c));
