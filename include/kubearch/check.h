@@ -50,6 +50,7 @@ typedef struct ka_finding {
     const char *path;
     uint32_t line, col;
     uint32_t file_index;      /* input order of the file, for sorting */
+    uint32_t rule_rank;       /* the rule's place in id order, for sorting */
     const ka_object *obj;     /* NULL for set-level findings without an object */
     ka_str kind, ns, name;
     ka_str container;         /* empty when not about a container */

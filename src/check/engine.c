@@ -253,13 +253,28 @@ static void add_finding(ka_ctx *ctx, ka_severity sev, const ka_object *o, const 
         r->cap = r->cap ? r->cap * 2 : 256;
         r->v = ka_xrealloc(r->v, r->cap * sizeof *r->v);
     }
-    /* formatted whole (no fixed buffer that could cut a UTF-8 sequence) */
+    /* formatted whole (no fixed buffer that could cut a UTF-8 sequence):
+     * on the stack when it fits, as nearly every message does */
+    char tmp[512];
+    va_list ap2;
+    va_copy(ap2, ap);
+    int len = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    const char *text = tmp;
     ka_buf msg;
     ka_buf_init(&msg);
-    ka_buf_vprintf(&msg, fmt, ap);
+    if (len < 0) {
+        text = "";
+        len = 0;
+    } else if ((size_t)len >= sizeof tmp) {
+        ka_buf_vprintf(&msg, fmt, ap2);
+        text = msg.p;
+        len = (int)msg.n;
+    }
+    va_end(ap2);
     ka_finding *f = &r->v[r->n++];
     memset(f, 0, sizeof *f);
     f->rule = ctx->rule;
+    f->rule_rank = ctx->rule_rank[ctx->rule - rule_table];
     f->severity = sev;
     f->obj = o;
     if (!at && o)
@@ -281,7 +296,7 @@ static void add_finding(ka_ctx *ctx, ka_severity sev, const ka_object *o, const 
     }
     if (c)
         f->container = c->name;
-    f->message = ka_arena_strndup(r->arena, msg.p ? msg.p : "", msg.n);
+    f->message = ka_arena_strndup(r->arena, text, (size_t)len);
     ka_buf_free(&msg);
     f->hint = ctx->rule->hint;
     r->count[sev]++;
@@ -443,11 +458,6 @@ const ka_node *ka_pod_spec_key(const ka_object *o)
     return k ? k : (o->pod ? o->pod->spec : NULL);
 }
 
-bool ka_kind_is(const ka_object *o, const char *kind)
-{
-    return ka_str_eqc(o->kind, kind);
-}
-
 /* ---- the run ------------------------------------------------------------ */
 
 static bool kinds_match(const char *kinds, ka_str kind)
@@ -496,13 +506,31 @@ static int cmp_findings(const void *pa, const void *pb)
         return a->line < b->line ? -1 : 1;
     if (a->col != b->col)
         return a->col < b->col ? -1 : 1;
-    int r = strcmp(a->rule->id, b->rule->id);
-    if (r)
-        return r;
-    r = ka_str_cmp(a->container, b->container);
+    if (a->rule_rank != b->rule_rank)
+        return a->rule_rank < b->rule_rank ? -1 : 1;
+    int r = ka_str_cmp(a->container, b->container);
     if (r)
         return r;
     return strcmp(a->message, b->message);
+}
+
+static int cmp_rule_ids(const void *pa, const void *pb)
+{
+    const ka_rule *a = &rule_table[*(const uint32_t *)pa], *b = &rule_table[*(const uint32_t *)pb];
+    return strcmp(a->id, b->id);
+}
+
+/* Each rule's place in id order: findings at one position sort by it. */
+static uint32_t *rule_ranks(void)
+{
+    uint32_t *order = ka_xmalloc(NRULES * sizeof *order), *rank = ka_xmalloc(NRULES * sizeof *rank);
+    for (uint32_t i = 0; i < NRULES; i++)
+        order[i] = i;
+    qsort(order, NRULES, sizeof *order, cmp_rule_ids);
+    for (uint32_t i = 0; i < NRULES; i++)
+        rank[order[i]] = i;
+    free(order);
+    return rank;
 }
 
 static void set_rule(ka_ctx *ctx, size_t i)
@@ -525,6 +553,8 @@ int ka_check_run(const ka_objset *s, const ka_check_opts *o, ka_results *r, char
     ctx.res = r;
     ctx.kube_major = o->kube_major ? o->kube_major : KA_KUBE_DEFAULT_MAJOR;
     ctx.kube_minor = o->kube_major ? o->kube_minor : KA_KUBE_DEFAULT_MINOR;
+    uint32_t *ranks = rule_ranks();
+    ctx.rule_rank = ranks;
 
     ka_arena *cache_arena = ka_arena_new();
     ka_hmap cache;
@@ -563,6 +593,7 @@ int ka_check_run(const ka_objset *s, const ka_check_opts *o, ka_results *r, char
 
     ka_rbac_free(ctx.rbac);
     ka_lrcache_free(ctx.lr);
+    free(ranks);
     ka_selindex_free(ctx.ix_service);
     ka_selindex_free(ctx.ix_pdb);
     ka_selindex_free(ctx.ix_netpol);

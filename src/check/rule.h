@@ -24,6 +24,7 @@ struct ka_ctx {
     struct ka_netcache *netcache;
     /* LimitRange defaults by namespace, built on first use (limitrange.c) */
     struct ka_lrcache *lr;
+    const uint32_t *rule_rank;  /* per rule table row: its place in id order */
 };
 
 typedef struct ka_lrcache ka_lrcache;
@@ -80,8 +81,11 @@ bool ka_present(const ka_ctx *ctx, const char *kind, ka_str ns, ka_str name);
  * workload or CronJob): where pod-level findings about a missing field point. */
 const ka_node *ka_pod_spec_key(const ka_object *o);
 
-/* Object kind tests. */
-bool ka_kind_is(const ka_object *o, const char *kind);
+/* Object kind tests (inline: the kind is nearly always a literal). */
+static inline bool ka_kind_is(const ka_object *o, const char *kind)
+{
+    return ka_str_eqc(o->kind, kind);
+}
 /* Main containers, init containers and sidecars; ephemeral ones excluded
  * (they are debugging sessions, not part of the workload's design). */
 #define KA_FOR_CONTAINERS(o, c)                                                                 \

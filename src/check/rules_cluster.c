@@ -41,9 +41,15 @@ static bool str_contains(ka_str s, const char *needle)
     size_t n = strlen(needle);
     if (n > s.n)
         return false;
-    for (size_t i = 0; i + n <= s.n; i++)
-        if (memcmp(s.p + i, needle, n) == 0)
+    if (!n)
+        return true;
+    /* candidates by their first byte (memchr), then the rest */
+    const char *p = s.p, *end = s.p + s.n - n + 1;
+    while (p < end && (p = memchr(p, needle[0], (size_t)(end - p))) != NULL) {
+        if (memcmp(p + 1, needle + 1, n - 1) == 0)
             return true;
+        p++;
+    }
     return false;
 }
 

@@ -59,19 +59,20 @@ int ka_bool(const ka_node *n)
 {
     if (!ka_is_scalar(n) || n->style != KA_STYLE_PLAIN)
         return -1;
-    /* sigs.k8s.io/yaml decodes with YAML 1.1 booleans (go-yaml v2). */
-    static const char *const t[] = { "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON",
-                                     "y", "Y" };
-    static const char *const f[] = { "false", "False", "FALSE", "no", "No", "NO", "off", "Off",
-                                     "OFF", "n", "N" };
+    /* sigs.k8s.io/yaml decodes with YAML 1.1 booleans (go-yaml v2): y, yes,
+     * true, on and n, no, false, off, each lower case, capitalised or upper
+     * case (y/Y and n/N only). By length, as this is asked of many fields. */
     ka_str s = ka_node_str(n);
-    for (size_t i = 0; i < sizeof t / sizeof *t; i++)
-        if (ka_str_eqc(s, t[i]))
-            return 1;
-    for (size_t i = 0; i < sizeof f / sizeof *f; i++)
-        if (ka_str_eqc(s, f[i]))
-            return 0;
-    return -1;
+#define IS3(a, b, c) (ka_str_eqc(s, a) || ka_str_eqc(s, b) || ka_str_eqc(s, c))
+    switch (s.n) {
+    case 1: return IS3("y", "Y", "y") ? 1 : IS3("n", "N", "n") ? 0 : -1;
+    case 2: return IS3("on", "On", "ON") ? 1 : IS3("no", "No", "NO") ? 0 : -1;
+    case 3: return IS3("yes", "Yes", "YES") ? 1 : IS3("off", "Off", "OFF") ? 0 : -1;
+    case 4: return IS3("true", "True", "TRUE") ? 1 : -1;
+    case 5: return IS3("false", "False", "FALSE") ? 0 : -1;
+    default: return -1;
+    }
+#undef IS3
 }
 
 bool ka_int(const ka_node *n, int64_t *out)

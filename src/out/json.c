@@ -7,23 +7,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Hints and file names repeat across findings: each is escaped once. The
- * cache is direct-mapped by address (strings of the rule table and the
- * set's file names live as long as the results). */
-#define ESC_SLOTS 256
+/* Rule ids, hints, file names, kinds and namespaces repeat across findings:
+ * each is escaped once. The cache is direct-mapped by address and length
+ * (the strings live as long as the results: the rule table, the set's files
+ * and nodes). */
+#define ESC_SLOTS 512
 typedef struct esc_cache {
-    const char *src[ESC_SLOTS];
+    ka_str src[ESC_SLOTS];
     ka_buf out[ESC_SLOTS];
 } esc_cache;
 
-static void json_str_cached(ka_buf *b, esc_cache *c, const char *s)
+static void json_str_cached(ka_buf *b, esc_cache *c, ka_str s)
 {
-    uintptr_t h = (uintptr_t)s;
-    size_t i = (size_t)((h >> 3) ^ (h >> 11)) & (ESC_SLOTS - 1);
-    if (c->src[i] != s) {
+    uintptr_t h = (uintptr_t)s.p ^ ((uintptr_t)s.n << 7);
+    size_t i = (size_t)((h >> 3) ^ (h >> 12)) & (ESC_SLOTS - 1);
+    if (c->src[i].p != s.p || c->src[i].n != s.n) {
         c->src[i] = s;
         ka_buf_reset(&c->out[i]);
-        ka_buf_json_str(&c->out[i], ka_str_c(s));
+        ka_buf_json_str(&c->out[i], s);
     }
     ka_buf_add(b, c->out[i].p, c->out[i].n);
 }
@@ -31,29 +32,29 @@ static void json_str_cached(ka_buf *b, esc_cache *c, const char *s)
 static void finding_json(ka_buf *b, esc_cache *c, const ka_finding *x)
 {
     ka_buf_adds(b, "{\"rule\":");
-    ka_buf_json_str(b, ka_str_c(x->rule->id));
+    json_str_cached(b, c, ka_str_c(x->rule->id));
     ka_buf_adds(b, ",\"severity\":");
-    ka_buf_json_str(b, ka_str_c(ka_severity_name(x->severity)));
+    json_str_cached(b, c, ka_str_c(ka_severity_name(x->severity)));
     ka_buf_adds(b, ",\"file\":");
-    json_str_cached(b, c, x->path);
+    json_str_cached(b, c, ka_str_c(x->path));
     ka_buf_adds(b, ",\"line\":");
     ka_buf_addu(b, x->line);
     ka_buf_adds(b, ",\"column\":");
     ka_buf_addu(b, x->col);
     ka_buf_adds(b, ",\"kind\":");
-    ka_buf_json_str(b, x->kind);
+    json_str_cached(b, c, x->kind);
     ka_buf_adds(b, ",\"namespace\":");
-    ka_buf_json_str(b, x->ns);
+    json_str_cached(b, c, x->ns);
     ka_buf_adds(b, ",\"name\":");
     ka_buf_json_str(b, x->name);
     if (x->container.n) {
         ka_buf_adds(b, ",\"container\":");
-        ka_buf_json_str(b, x->container);
+        json_str_cached(b, c, x->container);
     }
     ka_buf_adds(b, ",\"message\":");
     ka_buf_json_str(b, ka_str_c(x->message));
     ka_buf_adds(b, ",\"hint\":");
-    json_str_cached(b, c, x->hint ? x->hint : "");
+    json_str_cached(b, c, ka_str_c(x->hint ? x->hint : ""));
     ka_buf_addc(b, '}');
 }
 

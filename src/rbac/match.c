@@ -113,22 +113,34 @@ bool ka_rbac_identity_add_group(ka_rbac_identity *id, ka_str g)
     return true;
 }
 
+/* "prefix" + a [+ ":" + b] in the arena. */
+static ka_str join(ka_arena *a, const char *prefix, ka_str x, ka_str y)
+{
+    size_t np = strlen(prefix), n = np + x.n + (y.p ? 1 + y.n : 0);
+    char *p = ka_arena_alloc(a, n + 1), *q = p;
+    memcpy(q, prefix, np);
+    q += np;
+    memcpy(q, x.p, x.n);
+    q += x.n;
+    if (y.p) {
+        *q++ = ':';
+        memcpy(q, y.p, y.n);
+        q += y.n;
+    }
+    *q = '\0';
+    return (ka_str){ p, n };
+}
+
 void ka_rbac_identity_sa(ka_rbac_identity *out, ka_arena *a, ka_str ns, ka_str name)
 {
-    memset(out, 0, sizeof *out);
     out->kind = KA_RBAC_SA;
     out->ns = dup(a, ns.p, ns.n);
     out->name = dup(a, name.p, name.n);
-    ka_buf b;
-    ka_buf_init(&b);
-    ka_buf_printf(&b, "system:serviceaccount:%.*s:%.*s", (int)ns.n, ns.p, (int)name.n, name.p);
-    out->user = dup(a, b.p, b.n);
-    ka_buf_reset(&b);
-    ka_buf_printf(&b, "system:serviceaccounts:%.*s", (int)ns.n, ns.p);
+    out->user = join(a, "system:serviceaccount:", ns, name);
+    out->ngroups = 0;
     ka_rbac_identity_add_group(out, KA_STR("system:serviceaccounts"));
-    ka_rbac_identity_add_group(out, dup(a, b.p, b.n));
+    ka_rbac_identity_add_group(out, join(a, "system:serviceaccounts:", ns, (ka_str){ NULL, 0 }));
     ka_rbac_identity_add_group(out, KA_STR("system:authenticated"));
-    ka_buf_free(&b);
 }
 
 static int sa_words(ka_arena *a, const char *p, char sep, ka_rbac_identity *out, char *err,

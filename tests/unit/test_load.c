@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -89,6 +90,32 @@ static void test_bom_crlf(void **state)
     assert_int_equal(b->col, 4);
     ka_file_free(f);
     ka_diags_free(&d);
+}
+
+/* Every YAML 1.1 boolean go-yaml v2 (hence sigs.k8s.io/yaml) knows, and
+ * near misses that are strings. */
+static void test_booleans(void **state)
+{
+    (void)state;
+    static const struct { const char *text; int want; } cases[] = {
+        { "y", 1 }, { "Y", 1 }, { "yes", 1 }, { "Yes", 1 }, { "YES", 1 }, { "true", 1 },
+        { "True", 1 }, { "TRUE", 1 }, { "on", 1 }, { "On", 1 }, { "ON", 1 },
+        { "n", 0 }, { "N", 0 }, { "no", 0 }, { "No", 0 }, { "NO", 0 }, { "false", 0 },
+        { "False", 0 }, { "FALSE", 0 }, { "off", 0 }, { "Off", 0 }, { "OFF", 0 },
+        { "yES", -1 }, { "tRUE", -1 }, { "oN", -1 }, { "nO", -1 }, { "t", -1 }, { "f", -1 },
+        { "1", -1 }, { "0", -1 }, { "", -1 }, { "truE", -1 }, { "enabled", -1 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[64];
+        snprintf(text, sizeof text, "v: %s\n", cases[i].text);
+        ka_diags d;
+        ka_file *f = load(text, &d);
+        if (ka_bool(ka_get(f->docs[0].root, "v")) != cases[i].want)
+            print_error("ka_bool(%s) != %d\n", cases[i].text, cases[i].want);
+        assert_int_equal(ka_bool(ka_get(f->docs[0].root, "v")), cases[i].want);
+        ka_file_free(f);
+        ka_diags_free(&d);
+    }
 }
 
 static void test_scalars(void **state)
@@ -188,6 +215,7 @@ int main(void)
         cmocka_unit_test(test_documents_and_line_offsets),
         cmocka_unit_test(test_run_undone_once),
         cmocka_unit_test(test_bom_crlf),
+        cmocka_unit_test(test_booleans),
         cmocka_unit_test(test_scalars),
         cmocka_unit_test(test_alias_and_merge),
         cmocka_unit_test(test_guard_rails),
