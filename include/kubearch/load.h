@@ -15,8 +15,8 @@
 
 typedef struct ka_limits {
     uint32_t max_depth;        /* nesting depth of collections (default 200) */
-    size_t max_file_bytes;     /* one input file or stdin (default 512 MiB) */
-    size_t max_doc_bytes;      /* one YAML document (default 64 MiB) */
+    size_t max_file_bytes;     /* one input file or stdin (default 1 GiB) */
+    size_t max_doc_bytes;      /* one YAML document (default 128 MiB) */
     size_t max_alias_nodes;    /* nodes reachable once aliases are expanded, per
                                   document, beyond its own nodes (default 1,000,000) */
 } ka_limits;

@@ -51,7 +51,8 @@ typedef struct frame {
 } frame;
 
 typedef struct loader {
-    ka_file *f;
+    ka_arena *arena;           /* where nodes and strings go */
+    const char *path;          /* for diagnostics */
     const ka_limits *lim;
     ka_diags *d;
     /* segment */
@@ -92,7 +93,7 @@ static void doc_error(loader *L, uint32_t line, uint32_t col, const char *fmt, .
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    ka_diag_add(L->d, KA_DIAG_ERROR, L->f->src.path, line, col, "%s", msg);
+    ka_diag_add(L->d, KA_DIAG_ERROR, L->path, line, col, "%s", msg);
     L->skip = true;
 }
 
@@ -126,14 +127,14 @@ static const char *store_str(loader *L, const char *s, size_t n)
     uint32_t n32 = (uint32_t)n;
     if (n + 5 > L->sleft) {
         if (n + 5 > STR_DIRECT) {
-            char *p = ka_arena_alloc(L->f->arena, n + 5);
+            char *p = ka_arena_alloc(L->arena, n + 5);
             memcpy(p, &n32, 4);
             if (n)
                 memcpy(p + 4, s, n);
             p[4 + n] = '\0';
             return p + 4;
         }
-        L->sp = ka_arena_alloc(L->f->arena, STR_BLOCK);
+        L->sp = ka_arena_alloc(L->arena, STR_BLOCK);
         L->sleft = STR_BLOCK;
     }
     char *p = L->sp;
@@ -215,7 +216,7 @@ static const anchor *find_anchor(const loader *L, const char *name)
 static void emit(loader *L, const ka_node *n)
 {
     if (L->nfr == 0) {
-        L->cur.root = ka_arena_alloc(L->f->arena, sizeof(ka_node));
+        L->cur.root = ka_arena_alloc(L->arena, sizeof(ka_node));
         *L->cur.root = *n;
     } else {
         push_kid(L, n);
@@ -251,10 +252,10 @@ static ka_node *new_kids(loader *L, size_t n)
     size_t need = 4 + n * sizeof(ka_node);
     char *p;
     if (need > KIDS_DIRECT) {
-        p = ka_arena_alloc(L->f->arena, need);
+        p = ka_arena_alloc(L->arena, need);
     } else {
         if (need > L->kleft) {
-            L->kp = ka_arena_alloc(L->f->arena, KIDS_BLOCK);
+            L->kp = ka_arena_alloc(L->arena, KIDS_BLOCK);
             L->kleft = KIDS_BLOCK;
         }
         p = L->kp;
@@ -559,27 +560,27 @@ static void parser_error(loader *L, yaml_parser_t *p)
     if (p->error == YAML_READER_ERROR) {
         offset_pos(L, p->problem_offset, &line, &col);
         if (p->problem_value != -1)
-            ka_diag_add(L->d, KA_DIAG_ERROR, L->f->src.path, line, col,
+            ka_diag_add(L->d, KA_DIAG_ERROR, L->path, line, col,
                         "invalid input: %s (byte 0x%02x)", what, (unsigned)p->problem_value & 0xff);
         else
-            ka_diag_add(L->d, KA_DIAG_ERROR, L->f->src.path, line, col, "invalid input: %s", what);
+            ka_diag_add(L->d, KA_DIAG_ERROR, L->path, line, col, "invalid input: %s", what);
         return;
     }
     line = L->line0 + (uint32_t)p->problem_mark.line + 1;
     col = (uint32_t)p->problem_mark.column + 1;
     size_t idx = p->problem_mark.index;
     if (idx < L->seglen && L->seg[idx] == '\t') {
-        ka_diag_add(L->d, KA_DIAG_ERROR, L->f->src.path, line, col,
+        ka_diag_add(L->d, KA_DIAG_ERROR, L->path, line, col,
                     "syntax error: tab character where YAML allows only spaces for indentation");
         return;
     }
     if (p->context)
-        ka_diag_add(L->d, KA_DIAG_ERROR, L->f->src.path, line, col,
+        ka_diag_add(L->d, KA_DIAG_ERROR, L->path, line, col,
                     "syntax error: %s %s (line %u, column %u)", what, p->context,
                     L->line0 + (uint32_t)p->context_mark.line + 1,
                     (uint32_t)p->context_mark.column + 1);
     else
-        ka_diag_add(L->d, KA_DIAG_ERROR, L->f->src.path, line, col, "syntax error: %s", what);
+        ka_diag_add(L->d, KA_DIAG_ERROR, L->path, line, col, "syntax error: %s", what);
 }
 
 /*
@@ -726,12 +727,103 @@ static size_t segment_end(const char *data, size_t n, size_t pos, uint32_t *line
 
 #define RUN_BYTES ((size_t)256 << 10)
 
+/* A stretch of the input parsed as one: a run of whole documents (nseg of
+ * them, at most RUN_BYTES unless a single document is larger), or one
+ * document over the size limit. */
+typedef struct unit {
+    size_t start, end;
+    uint32_t line0, lines, nseg;
+    bool oversized;
+} unit;
+
+/* Cuts the input into units, in order. */
+static unit *plan_units(const char *data, size_t n, bool wide, const ka_limits *lim, size_t *nout)
+{
+    unit *u = NULL;
+    size_t nu = 0, cap = 0, pos = 0;
+    uint32_t line = 0;
+    while (pos < n || (pos == 0 && n == 0)) {
+        uint32_t seglines = 0;
+        size_t end = wide ? n : segment_end(data, n, pos, &seglines);
+        unit x = { pos, end, line, seglines, 1, end - pos > lim->max_doc_bytes };
+        if (!x.oversized && !wide) {
+            while (x.end < n && x.end - pos < RUN_BYTES) {
+                uint32_t l2;
+                size_t e2 = segment_end(data, n, x.end, &l2);
+                if (e2 - x.end > lim->max_doc_bytes)
+                    break;
+                x.end = e2;
+                x.lines += l2;
+                x.nseg++;
+            }
+        }
+        if (nu == cap) {
+            cap = cap ? cap * 2 : 64;
+            u = ka_xrealloc(u, cap * sizeof *u);
+        }
+        u[nu++] = x;
+        line += x.lines;
+        pos = x.end;
+        if (n == 0)
+            break;
+    }
+    *nout = nu;
+    return u;
+}
+
+static void push_doc(loader *L, ka_doc doc)
+{
+    if (L->ndocs == L->capdocs) {
+        L->capdocs = L->capdocs ? L->capdocs * 2 : 16;
+        L->docs = ka_xrealloc(L->docs, L->capdocs * sizeof *L->docs);
+    }
+    L->docs[L->ndocs++] = doc;
+}
+
+/* Parses one unit: a run at once, or, when the run gives up, each of its
+ * documents on its own (never a shorter run again, which could make one
+ * error cost the run many times over). */
+static void parse_unit(loader *L, const char *data, const unit *u)
+{
+    if (u->oversized) {
+        ka_diag_add(L->d, KA_DIAG_ERROR, L->path, u->line0 + 1, 1,
+                    "document of %zu bytes exceeds the limit of %zu bytes", u->end - u->start,
+                    L->lim->max_doc_bytes);
+        push_doc(L, (ka_doc){ .root = NULL, .line = u->line0 + 1, .col = 1, .rejected = true });
+        return;
+    }
+    L->seg = data + u->start;
+    L->seglen = u->end - u->start;
+    L->line0 = u->line0;
+    if (u->nseg > 1) {
+        size_t ndocs = L->ndocs, ndiags = L->d->n;
+        if (parse_segment(L, true))
+            return;
+        undo_run(L, ndocs, ndiags);
+        size_t pos = u->start;
+        uint32_t line = u->line0;
+        while (pos < u->end) {
+            uint32_t lines;
+            size_t end = segment_end(data, u->end, pos, &lines);
+            L->seg = data + pos;
+            L->seglen = end - pos;
+            L->line0 = line;
+            parse_segment(L, false);
+            line += lines;
+            pos = end;
+        }
+        return;
+    }
+    parse_segment(L, false);
+}
+
 static void load_all(ka_file *f, const char *data, size_t n, bool mapped, const ka_limits *lim,
                      ka_diags *d)
 {
     loader L;
     memset(&L, 0, sizeof L);
-    L.f = f;
+    L.arena = f->arena;
+    L.path = f->src.path;
     L.lim = lim;
     L.d = d;
     L.islots = 256; /* about one slot per 16 bytes of input, within bounds */
@@ -740,59 +832,13 @@ static void load_all(ka_file *f, const char *data, size_t n, bool mapped, const 
     /* UTF-16/32 input (a BOM other than UTF-8's) cannot be cut by byte scanning. */
     bool wide = n >= 2 && (((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF) ||
                            ((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE));
-    size_t pos = 0, released = 0;
-    uint32_t line = 0;
-    while (pos < n || (pos == 0 && n == 0)) {
-        uint32_t seglines = 0;
-        size_t end = wide ? n : segment_end(data, n, pos, &seglines);
-        if (end - pos <= lim->max_doc_bytes && !wide) {
-            /* a run of whole segments up to RUN_BYTES, parsed at once */
-            size_t rend = end, nseg = 1;
-            uint32_t rlines = seglines;
-            while (rend < n && rend - pos < RUN_BYTES) {
-                uint32_t l2;
-                size_t e2 = segment_end(data, n, rend, &l2);
-                if (e2 - rend > lim->max_doc_bytes)
-                    break;
-                rend = e2;
-                rlines += l2;
-                nseg++;
-            }
-            if (nseg > 1) {
-                size_t ndocs = L.ndocs, ndiags = d->n;
-                L.seg = data + pos;
-                L.seglen = rend - pos;
-                L.line0 = line;
-                if (parse_segment(&L, true)) {
-                    release_pages(data, mapped, &released, rend);
-                    line += rlines;
-                    pos = rend;
-                    continue;
-                }
-                undo_run(&L, ndocs, ndiags);
-            }
-        }
-        L.seg = data + pos;
-        L.seglen = end - pos;
-        L.line0 = line;
-        if (L.seglen > lim->max_doc_bytes) {
-            ka_diag_add(d, KA_DIAG_ERROR, f->src.path, line + 1, 1,
-                        "document of %zu bytes exceeds the limit of %zu bytes", L.seglen,
-                        lim->max_doc_bytes);
-            if (L.ndocs == L.capdocs) {
-                L.capdocs = L.capdocs ? L.capdocs * 2 : 16;
-                L.docs = ka_xrealloc(L.docs, L.capdocs * sizeof *L.docs);
-            }
-            L.docs[L.ndocs++] = (ka_doc){ .root = NULL, .line = line + 1, .col = 1, .rejected = true };
-        } else {
-            parse_segment(&L, false);
-        }
-        release_pages(data, mapped, &released, end);
-        line += seglines;
-        pos = end;
-        if (n == 0)
-            break;
+    size_t nu, released = 0;
+    unit *units = plan_units(data, n, wide, lim, &nu);
+    for (size_t i = 0; i < nu; i++) {
+        parse_unit(&L, data, &units[i]);
+        release_pages(data, mapped, &released, units[i].end);
     }
+    free(units);
     /* the file keeps the vector itself (freed by ka_file_free): no copy */
     f->ndocs = L.ndocs;
     f->docs = L.ndocs ? ka_xrealloc(L.docs, L.ndocs * sizeof(ka_doc)) : NULL;
