@@ -17,8 +17,8 @@ ifeq ($(SAN),1)
   OPT   := -O1 -g -fno-omit-frame-pointer
   SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
 endif
-CFLAGS  += $(CSTD) $(WARN) $(OPT) $(SANFLAGS) -MMD -MP
-LDFLAGS += $(SANFLAGS)
+CFLAGS  += $(CSTD) $(WARN) $(OPT) $(SANFLAGS) -pthread -MMD -MP
+LDFLAGS += $(SANFLAGS) -pthread
 LDLIBS  := -lyaml -lm
 
 LIB_SRC := $(sort $(wildcard src/core/*.c src/k8s/*.c src/check/*.c src/out/*.c src/sched/*.c src/netpol/*.c src/rbac/*.c src/gen/*.c))

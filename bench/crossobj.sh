@@ -89,65 +89,69 @@ fi
 }
 gen_input "$NNS"
 
-# ---- measuring (best CPU time of $RUNS, as run.sh: user + sys, steadier ----
-# than wall time on a shared machine; wall time when GNU time is missing) -----
+# ---- measuring (best of $RUNS: wall time, judged as in run.sh, and CPU time,
+# user + sys of all threads, from GNU time when it is there) ------------------
 now_ns() { date +%s%N; }
 GNU_TIME=/usr/bin/time
 have_gnu_time=0
 if [ -x "$GNU_TIME" ] && "$GNU_TIME" -f %U true >/dev/null 2>&1; then have_gnu_time=1; fi
 measure() {
-    local best="" i t0 t1 dt u s
+    local best="" bestc="" i t0 t1 dt u s c
     for ((i = 0; i < RUNS; i++)); do
+        t0=$(now_ns)
         if [ "$have_gnu_time" = 1 ]; then
             "$GNU_TIME" -f '%U %S' -o "$BENCH_DIR/crossobj.time" "$@" >/dev/null 2>"$BENCH_DIR/crossobj.err"
             RC=$?
-            read -r u s < <(tail -n 1 "$BENCH_DIR/crossobj.time")
-            dt=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%d", (u + s) * 1e9 }')
         else
-            t0=$(now_ns)
             "$@" >/dev/null 2>"$BENCH_DIR/crossobj.err"
             RC=$?
-            t1=$(now_ns)
-            dt=$((t1 - t0))
         fi
+        t1=$(now_ns)
+        dt=$((t1 - t0))
         if [ -z "$best" ] || [ "$dt" -lt "$best" ]; then best=$dt; fi
+        if [ "$have_gnu_time" = 1 ]; then
+            read -r u s < <(tail -n 1 "$BENCH_DIR/crossobj.time")
+            c=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%d", (u + s) * 1e9 }')
+            if [ -z "$bestc" ] || [ "$c" -lt "$bestc" ]; then bestc=$c; fi
+        fi
     done
     T=$(awk -v n="$best" 'BEGIN { printf "%.3f", n / 1e9 }')
+    C=$(awk -v n="${bestc:-0}" 'BEGIN { printf "%.2f", n / 1e9 }')
 }
 div() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
-row() { printf '  %-40s %9s %9s\n' "$@"; }
+row() { printf '  %-40s %9s %9s %9s %9s\n' "$@"; }
 
 bytes=$(stat -c %s "$INPUT")
 objects=$(grep -c '^kind: ' "$INPUT")
 echo "== cross-object: $INPUT ($NNS namespaces, $objects objects, $(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1048576 }') MiB), best of $RUNS"
-row "" "$([ "$have_gnu_time" = 1 ] && echo "cpu (s)" || echo "wall (s)")" "vs parse"
+row "" "wall (s)" "vs parse" "cpu (s)" "vs parse"
 
 measure "$BENCH_DIR/yaml_parse" "$INPUT"
 [ "$RC" = 0 ] || die "bare parse failed: $(head -n 3 "$BENCH_DIR/crossobj.err")"
-tp=$T
-row "libyaml bare event parse" "$tp" "1.00"
+tp=$T cp=$C
+row "libyaml bare event parse" "$tp" "1.00" "$cp" "1.00"
 
 # loading, indexing and writing with one cheap per-object rule: what the
 # cross-object rules add is measured against this
 measure "$KUBEARCH" check -o json --rules IMG-001 "$INPUT"
 [ "$RC" -le 1 ] || die "kubearch check exited $RC: $(head -n 3 "$BENCH_DIR/crossobj.err")"
-tl=$T
-row "kubearch check -o json (IMG-001 only)" "$tl" "$(div "$tl" "$tp")"
+tl=$T cl=$C
+row "kubearch check -o json (IMG-001 only)" "$tl" "$(div "$tl" "$tp")" "$cl" "$(div "$cl" "$cp")"
 
 measure "$KUBEARCH" check -o json "$INPUT"
 [ "$RC" -le 1 ] || die "kubearch check exited $RC: $(head -n 3 "$BENCH_DIR/crossobj.err")"
-ta=$T
-row "kubearch check -o json (default rules)" "$ta" "$(div "$ta" "$tp")"
+ta=$T ca=$C
+row "kubearch check -o json (default rules)" "$ta" "$(div "$ta" "$tp")" "$ca" "$(div "$ca" "$cp")"
 
 measure "$KUBEARCH" check -o json --enable-all "$INPUT"
 [ "$RC" -le 1 ] || die "kubearch check --enable-all exited $RC: $(head -n 3 "$BENCH_DIR/crossobj.err")"
-te=$T
-row "kubearch check -o json --enable-all" "$te" "$(div "$te" "$tp")"
+te=$T ce=$C
+row "kubearch check -o json --enable-all" "$te" "$(div "$te" "$tp")" "$ce" "$(div "$ce" "$cp")"
 
 measure "$KUBEARCH" check -o json --rules "$CROSS_RULES" "$INPUT"
 [ "$RC" -le 1 ] || die "kubearch check --rules exited $RC: $(head -n 3 "$BENCH_DIR/crossobj.err")"
-tc=$T
-row "kubearch check -o json (cross-object)" "$tc" "$(div "$tc" "$tp")"
+tc=$T cc=$C
+row "kubearch check -o json (cross-object)" "$tc" "$(div "$tc" "$tp")" "$cc" "$(div "$cc" "$cp")"
 
 echo
 NO_COLOR=1 "$KUBEARCH" check --no-hints --rules "$CROSS_RULES" "$INPUT" 2>/dev/null |
@@ -195,12 +199,13 @@ if [ "${BENCH_INSTR:-0}" = 1 ]; then
     echo
 fi
 
-for pair in "default rules:$ta" "--enable-all:$te"; do
-    r=$(div "${pair##*:}" "$tp")
+for pair in "default rules:$ta:$ca" "--enable-all:$te:$ce"; do
+    rest=${pair#*:}
+    r=$(div "${rest%%:*}" "$tp") rc=$(div "${rest##*:}" "$cp")
     if awk -v v="$r" 'BEGIN { exit !(v <= 1.5) }'; then
-        echo "  target check (${pair%%:*}) <= 1.5 x parse: $r ok"
+        echo "  target check (${pair%%:*}) <= 1.5 x parse (wall): $r ok (cpu $rc)"
     else
-        echo "  target check (${pair%%:*}) <= 1.5 x parse: $r MISSED"
+        echo "  target check (${pair%%:*}) <= 1.5 x parse (wall): $r MISSED (cpu $rc)"
         missed=1
     fi
 done

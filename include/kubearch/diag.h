@@ -26,6 +26,8 @@ typedef struct ka_diags {
 
 void ka_diags_init(ka_diags *d);
 void ka_diags_free(ka_diags *d);
+/* Move every diagnostic of from to the end of d (from is left empty). */
+void ka_diags_append_move(ka_diags *d, ka_diags *from);
 /* Drop the diagnostics added after the first n. */
 void ka_diags_truncate(ka_diags *d, size_t n);
 void ka_diag_add(ka_diags *d, ka_diag_level lvl, const char *path, uint32_t line,

@@ -19,6 +19,8 @@ typedef struct ka_limits {
     size_t max_doc_bytes;      /* one YAML document (default 128 MiB) */
     size_t max_alias_nodes;    /* nodes reachable once aliases are expanded, per
                                   document, beyond its own nodes (default 1,000,000) */
+    unsigned threads;          /* threads parsing one large input: 0 one per CPU
+                                  (at most 8), 1 none */
 } ka_limits;
 
 void ka_limits_default(ka_limits *l);
@@ -36,6 +38,8 @@ typedef struct ka_file {
     ka_doc *docs;
     size_t bytes;
     uint32_t index;            /* input order within an object set */
+    size_t nextra;             /* arenas of the threads that parsed parts of it */
+    ka_arena **extra;
 } ka_file;
 
 /* Parse a buffer (copied into the file's arena). path is used for diagnostics.

@@ -40,6 +40,8 @@ static const char check_help[] =
     "      --max-depth N            maximum nesting depth of a document (default 200)\n"
     "      --max-doc-bytes N        maximum size of one document (default 134217728)\n"
     "      --max-alias-nodes N      maximum nodes added by alias expansion (default 1000000)\n"
+    "  -j, --jobs N                 threads parsing a large input file (4 MiB or more):\n"
+    "                               0 one per CPU, at most 8 (default); 1 none\n"
     "  -h, --help                   show this help\n"
     "\n"
     "Suppression: annotate an object (or its pod template) with\n"
@@ -73,6 +75,7 @@ static const struct option check_opts[] = {
     { "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
     { "max-doc-bytes", required_argument, NULL, OPT_MAX_DOC },
     { "max-alias-nodes", required_argument, NULL, OPT_MAX_ALIAS },
+    { "jobs", required_argument, NULL, 'j' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -113,7 +116,7 @@ int ka_cmd_check(int argc, char **argv)
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":o:h", check_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:j:h", check_opts, NULL)) != -1) {
         switch (c) {
         case 'o': output = optarg; break;
         case 'h':
@@ -147,6 +150,16 @@ int ka_cmd_check(int argc, char **argv)
                 goto done;
             }
             break;
+        case 'j': {
+            char *end;
+            unsigned long v = strtoul(optarg, &end, 10);
+            if (!*optarg || *end || v > 64 || optarg[0] == '-') {
+                rc = ka_usage_error("check", "--jobs needs a number from 0 to 64");
+                goto done;
+            }
+            lim.threads = (unsigned)v;
+            break;
+        }
         case OPT_MAX_ALIAS:
             if (!parse_size(optarg, &lim.max_alias_nodes)) {
                 rc = ka_usage_error("check", "--max-alias-nodes needs a positive number");

@@ -55,6 +55,20 @@ void ka_diags_truncate(ka_diags *d, size_t n)
     }
 }
 
+void ka_diags_append_move(ka_diags *d, ka_diags *from)
+{
+    for (size_t i = 0; i < from->n; i++) {
+        if (d->n == d->cap) {
+            d->cap = d->cap ? d->cap * 2 : 16;
+            d->v = ka_xrealloc(d->v, d->cap * sizeof *d->v);
+        }
+        d->v[d->n++] = from->v[i];
+    }
+    d->errors += from->errors;
+    free(from->v);
+    ka_diags_init(from);
+}
+
 void ka_diags_print(const ka_diags *d, FILE *f)
 {
     for (size_t i = 0; i < d->n; i++) {

@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -35,6 +36,7 @@ void ka_limits_default(ka_limits *l)
     l->max_file_bytes = (size_t)1 << 30;
     l->max_doc_bytes = (size_t)128 << 20;
     l->max_alias_nodes = 1000000;
+    l->threads = 0;
 }
 
 typedef struct anchor {
@@ -817,38 +819,142 @@ static void parse_unit(loader *L, const char *data, const unit *u)
     parse_segment(L, false);
 }
 
+static void loader_init(loader *L, ka_arena *a, const char *path, const ka_limits *lim,
+                        ka_diags *d, size_t n)
+{
+    memset(L, 0, sizeof *L);
+    L->arena = a;
+    L->path = path;
+    L->lim = lim;
+    L->d = d;
+    L->islots = 256; /* about one slot per 16 bytes of input, within bounds */
+    while (L->islots < INTERN_SLOTS && L->islots * 16 < n)
+        L->islots *= 2;
+}
+
+static void loader_done(loader *L)
+{
+    free(L->fr);
+    free(L->kids);
+    free_anchors(L);
+    free(L->an);
+    free(L->itab);
+}
+
+/* A thread's share of the units: its own loader, arena and diagnostics,
+ * merged in input order afterwards, so the result is the one a single
+ * thread gives. */
+typedef struct job {
+    loader L;
+    ka_diags d;
+    const char *data;
+    bool mapped;
+    const unit *u;
+    size_t nu;
+} job;
+
+static void run_job(job *j)
+{
+    size_t released = j->nu ? j->u[0].start : 0;
+    long pg = sysconf(_SC_PAGESIZE);
+    size_t ps = pg > 0 ? (size_t)pg : 4096;
+    released = (released + ps - 1) / ps * ps; /* the page before is another thread's */
+    for (size_t i = 0; i < j->nu; i++) {
+        parse_unit(&j->L, j->data, &j->u[i]);
+        release_pages(j->data, j->mapped, &released, j->u[i].end);
+    }
+}
+
+static void *job_thread(void *arg)
+{
+    run_job(arg);
+    return NULL;
+}
+
+/* Threads for an input of n bytes cut into nu units: only when the input is
+ * large enough to repay them (4 MiB and two units a thread). */
+static unsigned threads_for(const ka_limits *lim, size_t n, size_t nu)
+{
+    unsigned t = lim->threads;
+    if (t == 0) {
+        long c = sysconf(_SC_NPROCESSORS_ONLN);
+        t = c > 0 ? (unsigned)(c > 8 ? 8 : c) : 1;
+    }
+    if (n < ((size_t)4 << 20))
+        return 1;
+    while (t > 1 && nu < (size_t)t * 2)
+        t--;
+    return t ? t : 1;
+}
+
 static void load_all(ka_file *f, const char *data, size_t n, bool mapped, const ka_limits *lim,
                      ka_diags *d)
 {
-    loader L;
-    memset(&L, 0, sizeof L);
-    L.arena = f->arena;
-    L.path = f->src.path;
-    L.lim = lim;
-    L.d = d;
-    L.islots = 256; /* about one slot per 16 bytes of input, within bounds */
-    while (L.islots < INTERN_SLOTS && L.islots * 16 < n)
-        L.islots *= 2;
     /* UTF-16/32 input (a BOM other than UTF-8's) cannot be cut by byte scanning. */
     bool wide = n >= 2 && (((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF) ||
                            ((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE));
-    size_t nu, released = 0;
+    size_t nu;
     unit *units = plan_units(data, n, wide, lim, &nu);
-    for (size_t i = 0; i < nu; i++) {
-        parse_unit(&L, data, &units[i]);
-        release_pages(data, mapped, &released, units[i].end);
+    unsigned nt = threads_for(lim, n, nu);
+    job *jobs = ka_xcalloc(nt, sizeof *jobs);
+    /* contiguous shares of about n / nt bytes each */
+    size_t k = 0;
+    for (unsigned t = 0; t < nt; t++) {
+        job *j = &jobs[t];
+        ka_diags_init(&j->d);
+        ka_arena *a = t == 0 ? f->arena : ka_arena_new();
+        loader_init(&j->L, a, f->src.path, lim, t == 0 ? d : &j->d, n / nt);
+        j->data = data;
+        j->mapped = mapped;
+        j->u = units + k;
+        size_t limit = (size_t)((double)n * (t + 1) / nt);
+        while (k < nu && (t + 1 == nt || units[k].start < limit))
+            k++;
+        j->nu = (size_t)(units + k - j->u);
     }
+    pthread_t *tid = ka_xcalloc(nt, sizeof *tid);
+    bool *started = ka_xcalloc(nt, sizeof *started);
+    for (unsigned t = 1; t < nt; t++)
+        started[t] = pthread_create(&tid[t], NULL, job_thread, &jobs[t]) == 0;
+    run_job(&jobs[0]);
+    for (unsigned t = 1; t < nt; t++) {
+        if (started[t])
+            pthread_join(tid[t], NULL);
+        else
+            run_job(&jobs[t]); /* no thread to be had: here, in order */
+    }
+    free(tid);
+    free(started);
     free(units);
+    /* in input order: documents, diagnostics, and the arenas the file now owns */
+    size_t ndocs = 0;
+    for (unsigned t = 0; t < nt; t++)
+        ndocs += jobs[t].L.ndocs;
+    loader *L0 = &jobs[0].L;
+    if (nt > 1 && ndocs) {
+        L0->docs = ka_xrealloc(L0->docs, ndocs * sizeof *L0->docs);
+        for (unsigned t = 1; t < nt; t++) {
+            if (jobs[t].L.ndocs)
+                memcpy(L0->docs + L0->ndocs, jobs[t].L.docs, jobs[t].L.ndocs * sizeof(ka_doc));
+            L0->ndocs += jobs[t].L.ndocs;
+        }
+    }
+    if (nt > 1) {
+        f->extra = ka_xcalloc(nt - 1, sizeof *f->extra);
+        for (unsigned t = 1; t < nt; t++) {
+            ka_diags_append_move(d, &jobs[t].d);
+            f->extra[f->nextra++] = jobs[t].L.arena;
+            free(jobs[t].L.docs);
+            loader_done(&jobs[t].L);
+        }
+    }
     /* the file keeps the vector itself (freed by ka_file_free): no copy */
-    f->ndocs = L.ndocs;
-    f->docs = L.ndocs ? ka_xrealloc(L.docs, L.ndocs * sizeof(ka_doc)) : NULL;
-    if (!L.ndocs)
-        free(L.docs);
-    free(L.fr);
-    free(L.kids);
-    free_anchors(&L);
-    free(L.an);
-    free(L.itab);
+    f->ndocs = L0->ndocs;
+    f->docs = L0->ndocs ? ka_xrealloc(L0->docs, L0->ndocs * sizeof(ka_doc)) : NULL;
+    if (!L0->ndocs)
+        free(L0->docs);
+    loader_done(L0);
+    free(jobs);
 }
 
 static ka_file *file_new(const char *path)
@@ -975,6 +1081,9 @@ void ka_file_free(ka_file *f)
 {
     if (f) {
         free(f->docs);
+        for (size_t i = 0; i < f->nextra; i++)
+            ka_arena_free(f->extra[i]);
+        free(f->extra);
         ka_arena_free(f->arena);
     }
 }

@@ -78,6 +78,59 @@ static void test_run_undone_once(void **state)
     ka_diags_free(&d);
 }
 
+/* A large input is parsed by several threads; the documents, their
+ * positions and the diagnostics must be those one thread gives. */
+static void test_threads_same_result(void **state)
+{
+    (void)state;
+    ka_buf b;
+    ka_buf_init(&b);
+    for (int i = 0; i < 60000; i++) {
+        ka_buf_printf(&b, "%sapiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-%d\ndata:\n  k: v%d\n",
+                      i ? "---\n" : "", i, i);
+        if (i % 9000 == 8999)
+            ka_buf_adds(&b, "bad: [\n");
+        if (i % 13000 == 12999)
+            ka_buf_adds(&b, "kind: Dup\n");
+    }
+    assert_true(b.n > ((size_t)4 << 20));
+    ka_limits one, many;
+    ka_limits_default(&one);
+    ka_limits_default(&many);
+    one.threads = 1;
+    many.threads = 4;
+    ka_diags d1, d4;
+    ka_diags_init(&d1);
+    ka_diags_init(&d4);
+    ka_file *f1 = ka_load_buffer("t.yaml", b.p, b.n, &one, &d1);
+    ka_file *f4 = ka_load_buffer("t.yaml", b.p, b.n, &many, &d4);
+    assert_true(f4->nextra > 0);
+    assert_int_equal(f1->ndocs, 60000);
+    assert_int_equal(f1->ndocs, f4->ndocs);
+    for (size_t i = 0; i < f1->ndocs; i++) {
+        assert_int_equal(f1->docs[i].line, f4->docs[i].line);
+        assert_int_equal(f1->docs[i].rejected, f4->docs[i].rejected);
+        if (!f1->docs[i].root)
+            continue;
+        const ka_node *v1 = ka_path(f1->docs[i].root, "data", "k", NULL);
+        const ka_node *v4 = ka_path(f4->docs[i].root, "data", "k", NULL);
+        assert_string_equal(ka_cstr(v1), ka_cstr(v4));
+        assert_int_equal(v1->line, v4->line);
+        assert_int_equal(v1->col, v4->col);
+    }
+    assert_int_equal(d1.n, 10);
+    assert_int_equal(d1.n, d4.n);
+    for (size_t i = 0; i < d1.n; i++) {
+        assert_int_equal(d1.v[i].line, d4.v[i].line);
+        assert_string_equal(d1.v[i].msg, d4.v[i].msg);
+    }
+    ka_file_free(f1);
+    ka_file_free(f4);
+    ka_diags_free(&d1);
+    ka_diags_free(&d4);
+    ka_buf_free(&b);
+}
+
 static void test_bom_crlf(void **state)
 {
     (void)state;
@@ -214,6 +267,7 @@ int main(void)
         cmocka_unit_test(test_positions),
         cmocka_unit_test(test_documents_and_line_offsets),
         cmocka_unit_test(test_run_undone_once),
+        cmocka_unit_test(test_threads_same_result),
         cmocka_unit_test(test_bom_crlf),
         cmocka_unit_test(test_booleans),
         cmocka_unit_test(test_scalars),
