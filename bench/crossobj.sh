@@ -174,15 +174,16 @@ if [ "${BENCH_INSTR:-0}" = 1 ]; then
         }
         gen_input "$n1"; in1=$INPUT
         gen_input "$n3"; in3=$INPUT
-        echo "== instructions (callgrind): $n1 and $n3 namespaces"
+        echo "== instructions (callgrind): $n1 and $n3 namespaces, check on one thread (-j1: the"
+        echo "   work itself; parsing threads add about 1%, and valgrind runs them one at a time)"
         irow() { printf '  %-40s %14s %9s %14s %9s %7s\n' "$@"; }
         irow "" "at $n1" "vs parse" "at $n3" "vs parse" "growth"
         p1=$(instr "$BENCH_DIR/yaml_parse" "$in1") p3=$(instr "$BENCH_DIR/yaml_parse" "$in3")
         irow "libyaml bare event parse" "$p1" "1.00" "$p3" "1.00" "$(div "$p3" "$p1")"
         icheck() { # icheck LABEL ARGS...: check -o json ARGS on both inputs
             local label=$1; shift
-            i1=$(instr "$KUBEARCH" check -o json "$@" "$in1")
-            i3=$(instr "$KUBEARCH" check -o json "$@" "$in3")
+            i1=$(instr "$KUBEARCH" check -o json -j1 "$@" "$in1")
+            i3=$(instr "$KUBEARCH" check -o json -j1 "$@" "$in3")
             irow "$label" "$i1" "$(div "$i1" "$p1")" "$i3" "$(div "$i3" "$p3")" "$(div "$i3" "$i1")"
         }
         icheck "kubearch check -o json (IMG-001 only)" --rules IMG-001
