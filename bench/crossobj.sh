@@ -89,35 +89,11 @@ fi
 }
 gen_input "$NNS"
 
-# ---- measuring (best of $RUNS: wall time, judged as in run.sh, and CPU time,
-# user + sys of all threads, from GNU time when it is there) ------------------
-now_ns() { date +%s%N; }
-GNU_TIME=/usr/bin/time
-have_gnu_time=0
-if [ -x "$GNU_TIME" ] && "$GNU_TIME" -f %U true >/dev/null 2>&1; then have_gnu_time=1; fi
-measure() {
-    local best="" bestc="" i t0 t1 dt u s c
-    for ((i = 0; i < RUNS; i++)); do
-        t0=$(now_ns)
-        if [ "$have_gnu_time" = 1 ]; then
-            "$GNU_TIME" -f '%U %S' -o "$BENCH_DIR/crossobj.time" "$@" >/dev/null 2>"$BENCH_DIR/crossobj.err"
-            RC=$?
-        else
-            "$@" >/dev/null 2>"$BENCH_DIR/crossobj.err"
-            RC=$?
-        fi
-        t1=$(now_ns)
-        dt=$((t1 - t0))
-        if [ -z "$best" ] || [ "$dt" -lt "$best" ]; then best=$dt; fi
-        if [ "$have_gnu_time" = 1 ]; then
-            read -r u s < <(tail -n 1 "$BENCH_DIR/crossobj.time")
-            c=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%d", (u + s) * 1e9 }')
-            if [ -z "$bestc" ] || [ "$c" -lt "$bestc" ]; then bestc=$c; fi
-        fi
-    done
-    T=$(awk -v n="$best" 'BEGIN { printf "%.3f", n / 1e9 }')
-    C=$(awk -v n="${bestc:-0}" 'BEGIN { printf "%.2f", n / 1e9 }')
-}
+# ---- measuring: measure CMD... sets T (wall) and C (CPU, all threads), best of
+# $RUNS (bench/measure.sh) --------------------------------------------------------
+MEASURE_ERR=$BENCH_DIR/crossobj.err
+. bench/measure.sh
+
 div() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
 row() { printf '  %-40s %9s %9s %9s %9s\n' "$@"; }
 

@@ -26,7 +26,6 @@ NDEPLOY=${BENCH_DEPLOYMENTS:-40000}
 CORPUS=${BENCH_CORPUS:-../shared/corpus/files}
 [ -d "$CORPUS" ] || CORPUS=/work/shared/corpus/files
 CC_BENCH=${CC_BENCH:-cc}
-GNU_TIME=/usr/bin/time
 missed=0
 
 die() { echo "bench: $*" >&2; exit 2; }
@@ -45,12 +44,9 @@ build_helper() {
 build_helper gen_workloads
 build_helper yaml_parse -lyaml
 
-have_gnu_time=0
-if [ -x "$GNU_TIME" ] && "$GNU_TIME" -f %M true >/dev/null 2>&1; then
-    have_gnu_time=1
-else
+. bench/measure.sh # measure CMD... sets T (wall), C (CPU), RSS and RC
+[ "$have_gnu_time" = 1 ] ||
     echo "bench: GNU time (/usr/bin/time, Debian package 'time') missing: peak RSS not measured"
-fi
 
 # ---- input ------------------------------------------------------------------
 INPUT=$BENCH_DIR/workloads-$NDEPLOY.yaml
@@ -58,38 +54,6 @@ if [ ! -s "$INPUT" ] || [ "$BENCH_DIR/gen_workloads" -nt "$INPUT" ]; then
     "$BENCH_DIR/gen_workloads" "$INPUT.tmp" "$NDEPLOY" && mv "$INPUT.tmp" "$INPUT" ||
         die "cannot generate $INPUT"
 fi
-
-# ---- measuring ------------------------------------------------------------------
-# measure CMD... : runs CMD $RUNS times (stdout to /dev/null, stderr kept in
-# $BENCH_DIR/last.err) and sets T (best wall seconds), C (best CPU seconds,
-# user + system: steadier than wall time on a busy machine), RSS (peak KiB,
-# the largest of the runs) and RC (exit code of the last run).
-now_ns() { date +%s%N; }
-measure() {
-    local best="" bestc="" peak=0 i t0 t1 dt m c
-    for ((i = 0; i < RUNS; i++)); do
-        t0=$(now_ns)
-        if [ "$have_gnu_time" = 1 ]; then
-            "$GNU_TIME" -f '%M %U %S' -o "$BENCH_DIR/time.out" "$@" >/dev/null 2>"$BENCH_DIR/last.err"
-            RC=$?
-        else
-            "$@" >/dev/null 2>"$BENCH_DIR/last.err"
-            RC=$?
-        fi
-        t1=$(now_ns)
-        dt=$((t1 - t0))
-        if [ -z "$best" ] || [ "$dt" -lt "$best" ]; then best=$dt; fi
-        if [ "$have_gnu_time" = 1 ]; then
-            read -r m c < <(tail -n 1 "$BENCH_DIR/time.out" | awk '{ printf "%d %.0f\n", $1, ($2 + $3) * 1e9 }')
-            case $m in *[!0-9]*|'') m=0 ;; esac
-            if [ "$m" -gt "$peak" ]; then peak=$m; fi
-            if [ -z "$bestc" ] || [ "$c" -lt "$bestc" ]; then bestc=$c; fi
-        fi
-    done
-    T=$(awk -v n="$best" 'BEGIN { printf "%.3f", n / 1e9 }')
-    C=$(awk -v n="${bestc:-$best}" 'BEGIN { printf "%.2f", n / 1e9 }')
-    RSS=$peak
-}
 
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 div() { awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" 'BEGIN { if (b > 0) printf f, a / b; else printf "n/a" }'; }
