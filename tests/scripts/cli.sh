@@ -36,6 +36,9 @@ t "check bad format" 2 "$bin" check -o xml examples; has "check bad format" "unk
 t "check unknown rule" 2 "$bin" check --rules NOPE-1 examples; has "check unknown rule" 'unknown rule, slug or category "NOPE-1"'
 t "check bad fail-on" 2 "$bin" check --fail-on fatal examples
 t "check bad version" 2 "$bin" check --kubernetes-version latest examples
+t "check bad jobs" 2 "$bin" check -j many examples;   has "check bad jobs" "--jobs needs a number from 0 to 64"
+t "check too many jobs" 2 "$bin" check --jobs 65 examples
+t "check jobs" 0 "$bin" check --no-config --jobs 3 --rules META-005 examples
 t "check missing file" 2 "$bin" check --no-config does/not/exist.yaml; has "check missing file" "does/not/exist.yaml: error: cannot open"
 
 # stdin, and --fail-on: SEC-027 is a warning
