@@ -127,25 +127,22 @@ typedef struct istr {
 static const char *store_str(loader *L, const char *s, size_t n)
 {
     uint32_t n32 = (uint32_t)n;
-    if (n + 5 > L->sleft) {
-        if (n + 5 > STR_DIRECT) {
-            char *p = ka_arena_alloc(L->arena, n + 5);
-            memcpy(p, &n32, 4);
-            if (n)
-                memcpy(p + 4, s, n);
-            p[4 + n] = '\0';
-            return p + 4;
+    char *p;
+    if (n + 5 > L->sleft && n + 5 > STR_DIRECT) {
+        p = ka_arena_alloc(L->arena, n + 5); /* a long string gets its own */
+    } else {
+        if (n + 5 > L->sleft) {
+            L->sp = ka_arena_alloc(L->arena, STR_BLOCK);
+            L->sleft = STR_BLOCK;
         }
-        L->sp = ka_arena_alloc(L->arena, STR_BLOCK);
-        L->sleft = STR_BLOCK;
+        p = L->sp;
+        L->sp += n + 5;
+        L->sleft -= n + 5;
     }
-    char *p = L->sp;
     memcpy(p, &n32, 4);
     if (n)
         memcpy(p + 4, s, n);
     p[4 + n] = '\0';
-    L->sp += n + 5;
-    L->sleft -= n + 5;
     return p + 4;
 }
 
@@ -517,21 +514,32 @@ static void begin_doc(loader *L, yaml_mark_t m)
     free_anchors(L);
 }
 
-static void end_doc(loader *L)
+/* Open collections are dropped (with their anchors). */
+static void drop_frames(loader *L)
 {
     for (size_t i = 0; i < L->nfr; i++)
         free(L->fr[i].anchor);
     L->nfr = 0;
     L->nkids = 0;
-    if (L->skip) {
-        L->cur.root = NULL;
-        L->cur.rejected = true;
-    }
+}
+
+static void push_doc(loader *L, ka_doc doc)
+{
     if (L->ndocs == L->capdocs) {
         L->capdocs = L->capdocs ? L->capdocs * 2 : 16;
         L->docs = ka_xrealloc(L->docs, L->capdocs * sizeof *L->docs);
     }
-    L->docs[L->ndocs++] = L->cur;
+    L->docs[L->ndocs++] = doc;
+}
+
+static void end_doc(loader *L)
+{
+    drop_frames(L);
+    if (L->skip) {
+        L->cur.root = NULL;
+        L->cur.rejected = true;
+    }
+    push_doc(L, L->cur);
     L->in_doc = false;
     free_anchors(L);
 }
@@ -668,10 +676,7 @@ static bool parse_segment(loader *L, bool run)
  * in the arena until the file is freed). */
 static void undo_run(loader *L, size_t ndocs, size_t ndiags)
 {
-    for (size_t i = 0; i < L->nfr; i++)
-        free(L->fr[i].anchor);
-    L->nfr = 0;
-    L->nkids = 0;
+    drop_frames(L);
     L->in_doc = L->skip = false;
     free_anchors(L);
     L->ndocs = ndocs;
@@ -771,15 +776,6 @@ static unit *plan_units(const char *data, size_t n, bool wide, const ka_limits *
     }
     *nout = nu;
     return u;
-}
-
-static void push_doc(loader *L, ka_doc doc)
-{
-    if (L->ndocs == L->capdocs) {
-        L->capdocs = L->capdocs ? L->capdocs * 2 : 16;
-        L->docs = ka_xrealloc(L->docs, L->capdocs * sizeof *L->docs);
-    }
-    L->docs[L->ndocs++] = doc;
 }
 
 /* Parses one unit: a run at once, or, when the run gives up, each of its
@@ -884,7 +880,7 @@ static unsigned threads_for(const ka_limits *lim, size_t n, size_t nu)
         return 1;
     while (t > 1 && nu < (size_t)t * 2)
         t--;
-    return t ? t : 1;
+    return t;
 }
 
 static void load_all(ka_file *f, const char *data, size_t n, bool mapped, const ka_limits *lim,
@@ -926,33 +922,28 @@ static void load_all(ka_file *f, const char *data, size_t n, bool mapped, const 
     free(tid);
     free(started);
     free(units);
-    /* in input order: documents, diagnostics, and the arenas the file now owns */
+    /* in input order: documents, diagnostics, and the arenas the file now owns;
+     * the file keeps the vector itself (freed by ka_file_free) */
+    loader *L0 = &jobs[0].L;
     size_t ndocs = 0;
     for (unsigned t = 0; t < nt; t++)
         ndocs += jobs[t].L.ndocs;
-    loader *L0 = &jobs[0].L;
-    if (nt > 1 && ndocs) {
-        L0->docs = ka_xrealloc(L0->docs, ndocs * sizeof *L0->docs);
-        for (unsigned t = 1; t < nt; t++) {
-            if (jobs[t].L.ndocs)
-                memcpy(L0->docs + L0->ndocs, jobs[t].L.docs, jobs[t].L.ndocs * sizeof(ka_doc));
-            L0->ndocs += jobs[t].L.ndocs;
-        }
-    }
-    if (nt > 1) {
-        f->extra = ka_xcalloc(nt - 1, sizeof *f->extra);
-        for (unsigned t = 1; t < nt; t++) {
-            ka_diags_append_move(d, &jobs[t].d);
-            f->extra[f->nextra++] = jobs[t].L.arena;
-            free(jobs[t].L.docs);
-            loader_done(&jobs[t].L);
-        }
-    }
-    /* the file keeps the vector itself (freed by ka_file_free): no copy */
-    f->ndocs = L0->ndocs;
-    f->docs = L0->ndocs ? ka_xrealloc(L0->docs, L0->ndocs * sizeof(ka_doc)) : NULL;
-    if (!L0->ndocs)
+    f->ndocs = ndocs;
+    f->docs = ndocs ? ka_xrealloc(L0->docs, ndocs * sizeof(ka_doc)) : NULL;
+    if (!ndocs)
         free(L0->docs);
+    if (nt > 1)
+        f->extra = ka_xcalloc(nt - 1, sizeof *f->extra);
+    size_t at = L0->ndocs;
+    for (unsigned t = 1; t < nt; t++) {
+        if (jobs[t].L.ndocs)
+            memcpy(f->docs + at, jobs[t].L.docs, jobs[t].L.ndocs * sizeof(ka_doc));
+        at += jobs[t].L.ndocs;
+        ka_diags_append_move(d, &jobs[t].d);
+        f->extra[f->nextra++] = jobs[t].L.arena;
+        free(jobs[t].L.docs);
+        loader_done(&jobs[t].L);
+    }
     loader_done(L0);
     free(jobs);
 }
