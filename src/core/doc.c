@@ -10,7 +10,8 @@ const ka_node *ka_getn(const ka_node *m, const char *key, size_t kn)
 {
     if (!ka_is_map(m))
         return NULL;
-    for (uint32_t i = 0; i < ka_node_n(m); i++) {
+    uint32_t n = ka_node_n(m);
+    for (uint32_t i = 0; i < n; i++) {
         const ka_node *k = KA_MAP_KEY(m, i);
         if (k->type == KA_NODE_SCALAR && ka_node_n(k) == kn &&
             (kn == 0 || (k->u.s[0] == key[0] && memcmp(k->u.s, key, kn) == 0)))
@@ -21,16 +22,8 @@ const ka_node *ka_getn(const ka_node *m, const char *key, size_t kn)
 
 const ka_node *ka_get_key(const ka_node *m, const char *key)
 {
-    if (!ka_is_map(m))
-        return NULL;
-    size_t kn = strlen(key);
-    for (uint32_t i = 0; i < ka_node_n(m); i++) {
-        const ka_node *k = KA_MAP_KEY(m, i);
-        if (k->type == KA_NODE_SCALAR && ka_node_n(k) == kn &&
-            (kn == 0 || (k->u.s[0] == key[0] && memcmp(k->u.s, key, kn) == 0)))
-            return k;
-    }
-    return NULL;
+    const ka_node *v = ka_get(m, key);
+    return v ? v - 1 : NULL; /* a mapping's kids are key, value, key, value ... */
 }
 
 const ka_node *ka_path(const ka_node *n, ...)
@@ -65,7 +58,7 @@ int ka_bool(const ka_node *n)
     ka_str s = ka_node_str(n);
 #define IS3(a, b, c) (ka_str_eqc(s, a) || ka_str_eqc(s, b) || ka_str_eqc(s, c))
     switch (s.n) {
-    case 1: return IS3("y", "Y", "y") ? 1 : IS3("n", "N", "n") ? 0 : -1;
+    case 1: return s.p[0] == 'y' || s.p[0] == 'Y' ? 1 : s.p[0] == 'n' || s.p[0] == 'N' ? 0 : -1;
     case 2: return IS3("on", "On", "ON") ? 1 : IS3("no", "No", "NO") ? 0 : -1;
     case 3: return IS3("yes", "Yes", "YES") ? 1 : IS3("off", "Off", "OFF") ? 0 : -1;
     case 4: return IS3("true", "True", "TRUE") ? 1 : -1;
