@@ -38,6 +38,7 @@ static inline bool ka_str_eqc(ka_str a, const char *c)
 bool ka_str_ieqc(ka_str a, const char *c);
 int ka_str_cmp(ka_str a, ka_str b);
 bool ka_str_has_prefix(ka_str s, const char *prefix);
+bool ka_str_contains(ka_str s, const char *needle);
 
 /* ---- arena ---------------------------------------------------------- */
 typedef struct ka_arena ka_arena;

@@ -36,23 +36,6 @@ static void collect(const ka_objset *s, ka_objvec *v, const char *group_prefix, 
     va_end(ap);
 }
 
-static bool str_contains(ka_str s, const char *needle)
-{
-    size_t n = strlen(needle);
-    if (n > s.n)
-        return false;
-    if (!n)
-        return true;
-    /* candidates by their first byte (memchr), then the rest */
-    const char *p = s.p, *end = s.p + s.n - n + 1;
-    while (p < end && (p = memchr(p, needle[0], (size_t)(end - p))) != NULL) {
-        if (memcmp(p + 1, needle + 1, n - 1) == 0)
-            return true;
-        p++;
-    }
-    return false;
-}
-
 /* Does any container image of o contain one of the names (NULL-terminated)? */
 static bool image_is(const ka_object *o, const char *const *names)
 {
@@ -61,7 +44,7 @@ static bool image_is(const ka_object *o, const char *const *names)
     for (size_t i = 0; i < o->pod->ncontainers; i++) {
         ka_str img = ka_node_str(ka_get(o->pod->containers[i].node, "image"));
         for (const char *const *n = names; *n; n++)
-            if (str_contains(img, *n))
+            if (ka_str_contains(img, *n))
                 return true;
     }
     return false;
@@ -550,7 +533,7 @@ static bool node_mentions(const ka_node *n, const char *needle, int depth)
     if (!n || depth > 12)
         return false;
     if (ka_is_scalar(n))
-        return str_contains(ka_node_str(n), needle);
+        return ka_str_contains(ka_node_str(n), needle);
     uint32_t cnt = ka_is_map(n) ? 2 * ka_node_n(n) : ka_node_n(n);
     for (uint32_t i = 0; i < cnt; i++)
         if (node_mentions(&n->u.kids[i], needle, depth + 1))

@@ -163,15 +163,6 @@ static bool has_prefix_ci(ka_str s, const char *p)
     return true;
 }
 
-static bool contains(ka_str s, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (size_t i = 0; i + n <= s.n; i++)
-        if (memcmp(s.p + i, needle, n) == 0)
-            return true;
-    return false;
-}
-
 static ka_str trim(ka_str s)
 {
     while (s.n && (s.p[0] == ' ' || s.p[0] == '\t' || s.p[0] == '\n' || s.p[0] == '\r')) {
@@ -199,7 +190,7 @@ static bool harmless_value(ka_str v)
     v = trim(v);
     if (v.n == 0)
         return true;
-    if (contains(v, "$(") || contains(v, "${") || contains(v, "{{"))
+    if (ka_str_contains(v, "$(") || ka_str_contains(v, "${") || ka_str_contains(v, "{{"))
         return true;
     if (v.p[0] == '/' || has_prefix_ci(v, "./") || has_prefix_ci(v, "~/"))
         return true;
@@ -239,7 +230,7 @@ static bool private_key_block(ka_str s)
                     b = l.p + j;
                     break;
                 }
-            if (b && contains((ka_str){ b, (size_t)(l.p + l.n - b) }, "PRIVATE KEY"))
+            if (b && ka_str_contains((ka_str){ b, (size_t)(l.p + l.n - b) }, "PRIVATE KEY"))
                 return true;
             line = i + 1;
         }
@@ -331,8 +322,9 @@ static bool url_with_password(ka_str s)
         if (j >= s.n || s.p[j] != '@' || !colon || colon + 1 == j)
             continue;
         ka_str pw = { s.p + colon + 1, j - colon - 1 };
-        if (!(contains(pw, "$(") || contains(pw, "${") || contains(pw, "{{") ||
-              contains(pw, "%s") || (pw.n >= 2 && pw.p[0] == '<' && pw.p[pw.n - 1] == '>')))
+        if (!(ka_str_contains(pw, "$(") || ka_str_contains(pw, "${") ||
+              ka_str_contains(pw, "{{") || ka_str_contains(pw, "%s") ||
+              (pw.n >= 2 && pw.p[0] == '<' && pw.p[pw.n - 1] == '>')))
             return true;
     }
     return false;

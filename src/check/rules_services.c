@@ -225,15 +225,6 @@ static bool internal_load_balancer(const ka_object *o)
     return false;
 }
 
-static bool contains(ka_str s, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (size_t i = 0; i + n <= s.n; i++)
-        if (memcmp(s.p + i, needle, n) == 0)
-            return true;
-    return false;
-}
-
 static bool open_range(ka_str r)
 {
     return ka_str_eqc(r, "0.0.0.0/0") || ka_str_eqc(r, "::/0");
@@ -267,7 +258,7 @@ void ka_rule_svc003(ka_ctx *ctx, const ka_object *o)
     ka_str v;
     if (ka_labels_get(&o->annotations, KA_STR("service.beta.kubernetes.io/load-balancer-source-ranges"),
                       &v) &&
-        v.n && !contains(v, "0.0.0.0/0") && !contains(v, "::/0"))
+        v.n && !ka_str_contains(v, "0.0.0.0/0") && !ka_str_contains(v, "::/0"))
         return;
     ka_report(ctx, o, type, NULL,
               "type LoadBalancer without loadBalancerSourceRanges is reachable from anywhere the "

@@ -38,6 +38,23 @@ int ka_str_cmp(ka_str a, ka_str b)
     return a.n < b.n ? -1 : a.n > b.n;
 }
 
+bool ka_str_contains(ka_str s, const char *needle)
+{
+    size_t n = strlen(needle);
+    if (n > s.n)
+        return false;
+    if (!n)
+        return true;
+    /* candidates by their first byte (memchr), then the rest */
+    const char *p = s.p, *end = s.p + s.n - n + 1;
+    while (p < end && (p = memchr(p, needle[0], (size_t)(end - p))) != NULL) {
+        if (memcmp(p + 1, needle + 1, n - 1) == 0)
+            return true;
+        p++;
+    }
+    return false;
+}
+
 bool ka_str_has_prefix(ka_str s, const char *prefix)
 {
     size_t n = strlen(prefix);

@@ -171,6 +171,18 @@ static void test_booleans(void **state)
     }
 }
 
+static void test_str_contains(void **state)
+{
+    (void)state;
+    assert_true(ka_str_contains(KA_STR("registry.k8s.io/alertmanager:v1"), "alertmanager"));
+    assert_true(ka_str_contains(KA_STR("aab"), "ab"));   /* a false start first */
+    assert_true(ka_str_contains(KA_STR("ab"), "ab"));
+    assert_true(ka_str_contains(KA_STR("ab"), ""));
+    assert_false(ka_str_contains(KA_STR("a"), "ab"));
+    assert_false(ka_str_contains(KA_STR("abcab"), "abd"));
+    assert_false(ka_str_contains((ka_str){ "abXY", 2 }, "bX")); /* within the length only */
+}
+
 static void test_scalars(void **state)
 {
     (void)state;
@@ -270,6 +282,7 @@ int main(void)
         cmocka_unit_test(test_threads_same_result),
         cmocka_unit_test(test_bom_crlf),
         cmocka_unit_test(test_booleans),
+        cmocka_unit_test(test_str_contains),
         cmocka_unit_test(test_scalars),
         cmocka_unit_test(test_alias_and_merge),
         cmocka_unit_test(test_guard_rails),
