@@ -20,15 +20,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct lr_default {
-    ka_str res;
-    const ka_node *value;
-    const ka_object *from;
-} lr_default;
+/* Resource name -> quantity node, in the order they were set. */
+typedef struct lr_list {
+    size_t n, cap;
+    struct lr_default {
+        ka_str res;
+        const ka_node *value;
+    } *v;
+} lr_list;
 
 typedef struct lr_ns {
-    size_t nreq, nlim, capreq, caplim;
-    lr_default *req, *lim;
+    lr_list req, lim;
 } lr_ns;
 
 struct ka_lrcache {
@@ -36,80 +38,83 @@ struct ka_lrcache {
     ka_hmap byns;  /* namespace -> lr_ns */
 };
 
-static const lr_default *find(const lr_default *v, size_t n, ka_str res)
+static const ka_node *find(const lr_list *l, ka_str res)
 {
-    for (size_t i = 0; i < n; i++)
-        if (ka_str_eq(v[i].res, res))
-            return &v[i];
+    for (size_t i = 0; i < l->n; i++)
+        if (ka_str_eq(l->v[i].res, res))
+            return l->v[i].value;
     return NULL;
 }
 
-/* Set res in v unless present (over: replace it). */
-static void put(lr_default **v, size_t *n, size_t *cap, ka_str res, const ka_node *value,
-                const ka_object *from, bool over)
+/* Set res in l unless present (over: replace it). */
+static void put(lr_list *l, ka_str res, const ka_node *value, bool over)
 {
-    for (size_t i = 0; i < *n; i++)
-        if (ka_str_eq((*v)[i].res, res)) {
+    for (size_t i = 0; i < l->n; i++)
+        if (ka_str_eq(l->v[i].res, res)) {
             if (over)
-                (*v)[i] = (lr_default){ res, value, from };
+                l->v[i].value = value;
             return;
         }
-    if (*n == *cap) {
-        *cap = *cap ? *cap * 2 : 4;
-        *v = ka_xrealloc(*v, *cap * sizeof **v);
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 4;
+        l->v = ka_xrealloc(l->v, l->cap * sizeof *l->v);
     }
-    (*v)[(*n)++] = (lr_default){ res, value, from };
+    l->v[l->n++] = (struct lr_default){ res, value };
 }
 
-static void put_all(lr_default **v, size_t *n, size_t *cap, const ka_node *list,
-                    const ka_object *from, bool over)
+/* Every entry of from into l. */
+static void put_list(lr_list *l, const lr_list *from, bool over)
 {
-    for (uint32_t i = 0; ka_is_map(list) && i < ka_node_n(list); i++)
-        put(v, n, cap, ka_node_str(KA_MAP_KEY(list, i)), KA_MAP_VAL(list, i), from, over);
+    for (size_t k = 0; k < from->n; k++)
+        put(l, from->v[k].res, from->v[k].value, over);
+}
+
+static void put_map(lr_list *l, const ka_node *map)
+{
+    for (uint32_t i = 0; ka_is_map(map) && i < ka_node_n(map); i++)
+        put(l, ka_node_str(KA_MAP_KEY(map, i)), KA_MAP_VAL(map, i), false);
+}
+
+static void ns_free(lr_ns *ns)
+{
+    free(ns->req.v);
+    free(ns->lim.v);
 }
 
 /* One LimitRange's container defaults, into its namespace's entry. */
 static void add_limitrange(ka_lrcache *c, const ka_object *o)
 {
-    lr_ns one = { 0, 0, 0, 0, NULL, NULL };
+    lr_ns one = { { 0, 0, NULL }, { 0, 0, NULL } };
     const ka_node *items = ka_path(o->root, "spec", "limits", NULL);
     for (uint32_t i = 0; ka_is_seq(items) && i < ka_node_n(items); i++) {
         const ka_node *it = KA_SEQ_ITEM(items, i);
         if (!ka_str_eqc(ka_node_str(ka_get(it, "type")), "Container"))
             continue;
         /* the item as defaulted: default <- max, defaultRequest <- default, min */
-        lr_ns item = { 0, 0, 0, 0, NULL, NULL };
-        put_all(&item.lim, &item.nlim, &item.caplim, ka_get(it, "default"), o, false);
-        put_all(&item.lim, &item.nlim, &item.caplim, ka_get(it, "max"), o, false);
-        put_all(&item.req, &item.nreq, &item.capreq, ka_get(it, "defaultRequest"), o, false);
-        for (size_t k = 0; k < item.nlim; k++)
-            put(&item.req, &item.nreq, &item.capreq, item.lim[k].res, item.lim[k].value, o, false);
-        put_all(&item.req, &item.nreq, &item.capreq, ka_get(it, "min"), o, false);
+        lr_ns item = { { 0, 0, NULL }, { 0, 0, NULL } };
+        put_map(&item.lim, ka_get(it, "default"));
+        put_map(&item.lim, ka_get(it, "max"));
+        put_map(&item.req, ka_get(it, "defaultRequest"));
+        put_list(&item.req, &item.lim, false);
+        put_map(&item.req, ka_get(it, "min"));
         /* a later item of the same LimitRange overrides an earlier one */
-        for (size_t k = 0; k < item.nreq; k++)
-            put(&one.req, &one.nreq, &one.capreq, item.req[k].res, item.req[k].value, o, true);
-        for (size_t k = 0; k < item.nlim; k++)
-            put(&one.lim, &one.nlim, &one.caplim, item.lim[k].res, item.lim[k].value, o, true);
-        free(item.req);
-        free(item.lim);
+        put_list(&one.req, &item.req, true);
+        put_list(&one.lim, &item.lim, true);
+        ns_free(&item);
     }
-    if (one.nreq || one.nlim) {
+    if (one.req.n || one.lim.n) {
         void **slot = ka_hmap_slot(&c->byns, o->ns);
         lr_ns *ns = *slot;
         if (!ns)
             ns = *slot = ka_arena_zalloc(c->arena, sizeof *ns);
         /* an earlier LimitRange of the namespace has already set what it has */
-        for (size_t k = 0; k < one.nreq; k++)
-            put(&ns->req, &ns->nreq, &ns->capreq, one.req[k].res, one.req[k].value, o, false);
-        for (size_t k = 0; k < one.nlim; k++)
-            put(&ns->lim, &ns->nlim, &ns->caplim, one.lim[k].res, one.lim[k].value, o, false);
+        put_list(&ns->req, &one.req, false);
+        put_list(&ns->lim, &one.lim, false);
     }
-    free(one.req);
-    free(one.lim);
+    ns_free(&one);
 }
 
-const ka_node *ka_ctx_limitrange_default(ka_ctx *ctx, ka_str ns, bool limits, const char *res,
-                                         const ka_object **from)
+const ka_node *ka_ctx_limitrange_default(ka_ctx *ctx, ka_str ns, bool limits, const char *res)
 {
     if (!ctx->lr) {
         ka_lrcache *c = ctx->lr = ka_xcalloc(1, sizeof *c);
@@ -120,25 +125,16 @@ const ka_node *ka_ctx_limitrange_default(ka_ctx *ctx, ka_str ns, bool limits, co
             add_limitrange(c, l.v[i]);
     }
     const lr_ns *e = ka_hmap_get(&ctx->lr->byns, ns);
-    if (!e)
-        return NULL;
-    const lr_default *d = limits ? find(e->lim, e->nlim, ka_str_c(res)) : find(e->req, e->nreq, ka_str_c(res));
-    if (d && from)
-        *from = d->from;
-    return d ? d->value : NULL;
+    return e ? find(limits ? &e->lim : &e->req, ka_str_c(res)) : NULL;
 }
 
 void ka_lrcache_free(ka_lrcache *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->byns.cap; i++) {
-        lr_ns *ns = c->byns.e[i].val;
-        if (c->byns.e[i].key.p && ns) {
-            free(ns->req);
-            free(ns->lim);
-        }
-    }
+    for (size_t i = 0; i < c->byns.cap; i++)
+        if (c->byns.e[i].key.p && c->byns.e[i].val)
+            ns_free(c->byns.e[i].val);
     ka_hmap_free(&c->byns);
     ka_arena_free(c->arena);
     free(c);

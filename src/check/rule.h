@@ -29,10 +29,8 @@ struct ka_ctx {
 
 typedef struct ka_lrcache ka_lrcache;
 /* The request (limits false) or limit for res that the namespace's
- * LimitRanges give a container that lacks one (NULL: none); *from, when
- * asked, is the LimitRange giving it. */
-const ka_node *ka_ctx_limitrange_default(ka_ctx *ctx, ka_str ns, bool limits, const char *res,
-                                         const ka_object **from);
+ * LimitRanges give a container that lacks one (NULL: none). */
+const ka_node *ka_ctx_limitrange_default(ka_ctx *ctx, ka_str ns, bool limits, const char *res);
 void ka_lrcache_free(ka_lrcache *c);
 
 /* Frees the run's NetworkPolicy analysis (NULL is fine). */

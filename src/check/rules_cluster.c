@@ -263,9 +263,9 @@ void ka_setrule_clu004(ka_ctx *ctx, const ka_objset *s)
         if (!o->pod)
             continue;
         /* what the namespace's LimitRanges set on containers that lack it */
-        bool lr_cpu = ka_ctx_limitrange_default(ctx, o->ns, false, "cpu", NULL) != NULL;
-        bool lr_mem = ka_ctx_limitrange_default(ctx, o->ns, false, "memory", NULL) != NULL;
-        bool lr_memlim = ka_ctx_limitrange_default(ctx, o->ns, true, "memory", NULL) != NULL;
+        bool lr_cpu = ka_ctx_limitrange_default(ctx, o->ns, false, "cpu") != NULL;
+        bool lr_mem = ka_ctx_limitrange_default(ctx, o->ns, false, "memory") != NULL;
+        bool lr_memlim = ka_ctx_limitrange_default(ctx, o->ns, true, "memory") != NULL;
         bool all = true;
         for (size_t c = 0; c < o->pod->ncontainers; c++) {
             const ka_node *cn = o->pod->containers[c].node;

@@ -135,7 +135,7 @@ static bool check_request(ka_ctx *ctx, const ka_object *o, const ka_container *c
                       ka_cstr(lim), st == Q_ZERO ? "" : ")");
         return false;
     }
-    if (pod_level_has(o, "requests", res) || ka_ctx_limitrange_default(ctx, o->ns, false, res, NULL))
+    if (pod_level_has(o, "requests", res) || ka_ctx_limitrange_default(ctx, o->ns, false, res))
         return true;
     if (report_missing)
         ka_report(ctx, o, c->node, c, "%s has no %s request", ctype_word(c), res_word(res));
@@ -148,7 +148,7 @@ static bool check_limit(ka_ctx *ctx, const ka_object *o, const ka_container *c, 
     const ka_node *lim = res_value(ka_get(c->node, "resources"), "limits", res);
     if (quantity_state(lim) != Q_ABSENT)
         return !report_bad(ctx, o, c, lim, "limits", res);
-    if (pod_level_has(o, "limits", res) || ka_ctx_limitrange_default(ctx, o->ns, true, res, NULL))
+    if (pod_level_has(o, "limits", res) || ka_ctx_limitrange_default(ctx, o->ns, true, res))
         return true;
     if (report_missing)
         ka_report(ctx, o, c->node, c, "%s has no %s limit", ctype_word(c), res_word(res));
@@ -188,10 +188,10 @@ void ka_rule_res005(ka_ctx *ctx, const ka_object *o)
         const ka_node *resources = ka_get(c->node, "resources");
         bool has_rq = quantity_state(res_value(resources, "requests", res)) != Q_ABSENT ||
                       pod_level_has(o, "requests", res) ||
-                      ka_ctx_limitrange_default(ctx, o->ns, false, res, NULL);
+                      ka_ctx_limitrange_default(ctx, o->ns, false, res);
         bool has_lim = quantity_state(res_value(resources, "limits", res)) != Q_ABSENT ||
                        pod_level_has(o, "limits", res) ||
-                       ka_ctx_limitrange_default(ctx, o->ns, true, res, NULL);
+                       ka_ctx_limitrange_default(ctx, o->ns, true, res);
         if (!has_rq && !has_lim) {
             ka_report(ctx, o, c->node, c, "%s has no ephemeral-storage request or limit",
                       ctype_word(c));
