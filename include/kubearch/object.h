@@ -90,6 +90,8 @@ ka_objlist ka_objset_scalers(const ka_objset *s, ka_str kind, ka_str ns, ka_str 
 /* Every pod-bearing object of a namespace. */
 ka_objlist ka_objset_pods_in(const ka_objset *s, ka_str ns);
 ka_objlist ka_objset_in_namespace(const ka_objset *s, ka_str ns);
+/* Does the namespace hold an object of this kind? (A scan of the namespace.) */
+bool ka_objset_ns_has_kind(const ka_objset *s, ka_str ns, const char *kind);
 
 /* Identity helpers (k8s/identity.c). */
 ka_scope ka_kind_scope(ka_str group, ka_str kind);

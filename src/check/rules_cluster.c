@@ -70,15 +70,6 @@ static void workload_namespaces(const ka_objset *s, ka_objvec *firsts)
     }
 }
 
-static bool ns_has_kind(const ka_objset *s, ka_str ns, const char *k)
-{
-    ka_objlist l = ka_objset_in_namespace(s, ns);
-    for (size_t i = 0; i < l.n; i++)
-        if (ka_str_eqc(l.v[i]->kind, k))
-            return true;
-    return false;
-}
-
 static ka_cl_status ratio(size_t good, size_t total)
 {
     if (!total)
@@ -284,7 +275,7 @@ void ka_setrule_clu004(ka_ctx *ctx, const ka_objset *s)
     workload_namespaces(s, &nss);
     size_t quotas = 0;
     for (size_t i = 0; i < nss.n; i++)
-        quotas += ns_has_kind(s, nss.v[i]->ns, "ResourceQuota");
+        quotas += ka_objset_ns_has_kind(s, nss.v[i]->ns, "ResourceQuota");
     char d[200];
     snprintf(d, sizeof d, "%zu of %zu containers with CPU/memory requests and a memory limit; %zu of %zu namespaces with a ResourceQuota",
              good, total, quotas, nss.n);

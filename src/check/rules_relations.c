@@ -329,15 +329,6 @@ static bool system_namespace(ka_str ns)
            ka_str_eqc(ns, "kube-node-lease");
 }
 
-static bool ns_has(const ka_objset *s, ka_str ns, const char *kind)
-{
-    ka_objlist l = ka_objset_in_namespace(s, ns);
-    for (size_t i = 0; i < l.n; i++)
-        if (ka_str_eqc(l.v[i]->kind, kind))
-            return true;
-    return false;
-}
-
 void ka_setrule_res008(ka_ctx *ctx, const ka_objset *s)
 {
     /* namespaces with workloads, each visited once, in input order */
@@ -349,7 +340,7 @@ void ka_setrule_res008(ka_ctx *ctx, const ka_objset *s)
         ka_objlist inns = ka_objset_pods_in(s, o->ns);
         if (!inns.n || inns.v[0] != o)
             continue; /* only the first workload of its namespace speaks for it */
-        bool quota = ns_has(s, o->ns, "ResourceQuota"), limits = ns_has(s, o->ns, "LimitRange");
+        bool quota = ka_objset_ns_has_kind(s, o->ns, "ResourceQuota"), limits = ka_objset_ns_has_kind(s, o->ns, "LimitRange");
         if (quota && limits)
             continue;
         const ka_object *nso = ka_objset_find(s, "Namespace", (ka_str){ "", 0 }, o->ns);

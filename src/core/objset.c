@@ -445,3 +445,12 @@ ka_objlist ka_objset_scalers(const ka_objset *s, ka_str kind, ka_str ns, ka_str 
     ka_buf *b = &((ka_objset *)s)->key;
     return vec_list(&s->scalers, ka_key3(b, ns, kind, name));
 }
+
+bool ka_objset_ns_has_kind(const ka_objset *s, ka_str ns, const char *kind)
+{
+    ka_objlist l = ka_objset_in_namespace(s, ns);
+    for (size_t i = 0; i < l.n; i++)
+        if (ka_str_eqc(l.v[i]->kind, kind))
+            return true;
+    return false;
+}
