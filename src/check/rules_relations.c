@@ -340,7 +340,8 @@ void ka_setrule_res008(ka_ctx *ctx, const ka_objset *s)
         ka_objlist inns = ka_objset_pods_in(s, o->ns);
         if (!inns.n || inns.v[0] != o)
             continue; /* only the first workload of its namespace speaks for it */
-        bool quota = ka_objset_ns_has_kind(s, o->ns, "ResourceQuota"), limits = ka_objset_ns_has_kind(s, o->ns, "LimitRange");
+        bool quota = ka_objset_ns_has_kind(s, o->ns, "ResourceQuota");
+        bool limits = ka_objset_ns_has_kind(s, o->ns, "LimitRange");
         if (quota && limits)
             continue;
         const ka_object *nso = ka_objset_find(s, "Namespace", (ka_str){ "", 0 }, o->ns);
