@@ -236,6 +236,14 @@ bool ka_rbac_subject_applies(const ka_rbac_subject *s, const ka_rbac_identity *i
     }
 }
 
+const ka_rbac_subject *ka_rbac__first_applying(const ka_rbac_binding *b, const ka_rbac_identity *id)
+{
+    for (size_t i = 0; i < b->nsubjects; i++)
+        if (ka_rbac_subject_applies(&b->subjects[i], id))
+            return &b->subjects[i];
+    return NULL;
+}
+
 /* ---- requests ----------------------------------------------------------- */
 
 static bool crd_lookup(const ka_objset *s, ka_str word, ka_str want_group, ka_str *group,

@@ -92,10 +92,7 @@ static bool node_can(const ka_rbac_binding *const *bs, size_t nbs, const ka_rbac
         const ka_rbac_binding *b = bs[i];
         if (!b->role || !ka_rbac_binding_in_scope(b, q))
             continue;
-        const ka_rbac_subject *s = NULL;
-        for (size_t k = 0; k < b->nsubjects && !s; k++)
-            if (ka_rbac_subject_applies(&b->subjects[k], id))
-                s = &b->subjects[k];
+        const ka_rbac_subject *s = ka_rbac__first_applying(b, id);
         if (!s)
             continue;
         for (size_t r = 0; r < b->role->nrules; r++)
@@ -326,10 +323,7 @@ static void allowed_names(const ka_rbac_binding *const *bs, size_t nbs, const ka
     memset(out, 0, sizeof *out);
     for (size_t i = 0; i < nbs && !out->all; i++) {
         const ka_rbac_binding *b = bs[i];
-        const ka_rbac_subject *s = NULL;
-        for (size_t k = 0; k < b->nsubjects && !s; k++)
-            if (ka_rbac_subject_applies(&b->subjects[k], id))
-                s = &b->subjects[k];
+        const ka_rbac_subject *s = ka_rbac__first_applying(b, id);
         if (!s || !b->role)
             continue;
         for (size_t r = 0; r < b->role->nrules && !out->all; r++) {
@@ -486,13 +480,8 @@ static void cluster_part_of(const gnode *nd, cluster_part *cp)
 /* A shared grant names the subject of the node it was computed for. */
 static void fix_subject(ka_rbac_grant *g, const ka_rbac_identity *id)
 {
-    if (!g->binding)
-        return;
-    for (size_t k = 0; k < g->binding->nsubjects; k++)
-        if (ka_rbac_subject_applies(&g->binding->subjects[k], id)) {
-            g->subject = &g->binding->subjects[k];
-            return;
-        }
+    if (g->binding)
+        g->subject = ka_rbac__first_applying(g->binding, id);
 }
 
 static void fix_hops(hops *h, const ka_rbac_identity *id)

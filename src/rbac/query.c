@@ -102,14 +102,6 @@ size_t ka_rbac_bindings_for(const ka_rbac *m, const ka_rbac_identity *id,
     return n;
 }
 
-static const ka_rbac_subject *first_applying(const ka_rbac_binding *b, const ka_rbac_identity *id)
-{
-    for (size_t i = 0; i < b->nsubjects; i++)
-        if (ka_rbac_subject_applies(&b->subjects[i], id))
-            return &b->subjects[i];
-    return NULL;
-}
-
 bool ka_rbac_can_among(const ka_rbac_binding *const *bs, size_t n, const ka_rbac_identity *id,
                        const ka_rbac_request *q, ka_rbac_grants *out)
 {
@@ -118,7 +110,7 @@ bool ka_rbac_can_among(const ka_rbac_binding *const *bs, size_t n, const ka_rbac
         const ka_rbac_binding *b = bs[i];
         if (!b->role || !ka_rbac_binding_in_scope(b, q))
             continue;
-        const ka_rbac_subject *s = first_applying(b, id);
+        const ka_rbac_subject *s = ka_rbac__first_applying(b, id);
         if (!s)
             continue;
         for (size_t r = 0; r < b->role->nrules; r++)

@@ -36,6 +36,9 @@ bool ka_rbac__resource_lookup(ka_str word, ka_str want_group, ka_str *group, ka_
                               int *namespaced);
 
 void ka_rbac__graph_free(ka_rbac_graph *g);
+/* The first subject of b that applies to the identity, NULL when none does
+ * (the one a grant is reported under). */
+const ka_rbac_subject *ka_rbac__first_applying(const ka_rbac_binding *b, const ka_rbac_identity *id);
 
 /* Append to a grants list. */
 void ka_rbac__grant_push(ka_rbac_grants *g, const ka_rbac_binding *b, const ka_rbac_subject *s,
