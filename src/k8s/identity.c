@@ -8,22 +8,14 @@
 
 #include <string.h>
 
-/* Lengths are stored: this is asked for every object loaded. */
-typedef struct lstr {
-    const char *p;
-    uint8_t n;
-} lstr;
+/* Lengths are stored (this is asked for every object loaded): ka_str
+ * initialisers, as KA_STR cannot appear in a static table. */
 #define L(s) { s, sizeof s - 1 }
 
 typedef struct scoped_kind {
-    lstr group;
-    lstr kind;   /* p NULL: every kind of the group */
+    ka_str group;
+    ka_str kind;   /* p NULL: every kind of the group */
 } scoped_kind;
-
-static inline bool lstr_eq(ka_str s, lstr l)
-{
-    return s.n == l.n && memcmp(s.p, l.p, l.n) == 0;
-}
 
 static const scoped_kind cluster_kinds[] = {
     { L(""), L("Namespace") },
@@ -82,7 +74,7 @@ static const scoped_kind cluster_kinds[] = {
 };
 
 /* Built-in groups: an unlisted kind of these groups is namespaced. */
-static const lstr builtin_groups[] = {
+static const ka_str builtin_groups[] = {
     L(""), L("apps"), L("batch"), L("autoscaling"), L("policy"), L("networking.k8s.io"),
     L("rbac.authorization.k8s.io"), L("storage.k8s.io"), L("coordination.k8s.io"),
     L("discovery.k8s.io"), L("events.k8s.io"), L("extensions"), L("scheduling.k8s.io"),
@@ -104,16 +96,16 @@ ka_scope ka_kind_scope(ka_str group, ka_str kind)
 {
     for (size_t i = 0; i < sizeof cluster_kinds / sizeof *cluster_kinds; i++) {
         const scoped_kind *k = &cluster_kinds[i];
-        if (!lstr_eq(group, k->group))
+        if (!ka_str_eq(group, k->group))
             continue;
-        if (!k->kind.p || lstr_eq(kind, k->kind))
+        if (!k->kind.p || ka_str_eq(kind, k->kind))
             return KA_SCOPE_CLUSTER;
     }
     /* "List" wrappers never reach here; kinds with an empty name are unknown. */
     if (!kind.n)
         return KA_SCOPE_UNKNOWN;
     for (size_t i = 0; i < sizeof builtin_groups / sizeof *builtin_groups; i++)
-        if (lstr_eq(group, builtin_groups[i]))
+        if (ka_str_eq(group, builtin_groups[i]))
             return KA_SCOPE_NAMESPACED;
     return KA_SCOPE_UNKNOWN;
 }
