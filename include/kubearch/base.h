@@ -50,6 +50,9 @@ void *ka_arena_zalloc(ka_arena *a, size_t n);      /* zeroed */
 char *ka_arena_strndup(ka_arena *a, const char *s, size_t n); /* NUL-terminated copy */
 ka_str ka_arena_str(ka_arena *a, ka_str s);        /* copy into the arena */
 size_t ka_arena_used(const ka_arena *a);           /* bytes handed out */
+/* Moves everything src holds into dst (freed with dst) and frees src: how
+ * per-thread arenas end up owned by one result. */
+void ka_arena_absorb(ka_arena *dst, ka_arena *src);
 
 /* ---- heap helpers (abort on OOM) ------------------------------------ */
 void *ka_xmalloc(size_t n);

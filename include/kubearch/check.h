@@ -96,6 +96,9 @@ typedef struct ka_check_opts {
     const ka_config *config;  /* may be NULL */
     const char *assume_present; /* --assume-present: comma list of Kind/ns/name (globs) */
     bool scorecard;           /* --scorecard: run the cluster checklist (CLU rules) */
+    unsigned threads;         /* threads running the rules: 0 one per CPU (at most 8)
+                                 from 1,024 objects on, else as given; the
+                                 results do not depend on it */
 } ka_check_opts;
 
 /* One item of the cluster-level production-readiness scorecard (CLU-001..012). */

@@ -24,8 +24,25 @@ typedef struct ka_selindex ka_selindex;
 ka_selindex *ka_selindex_new(const ka_objset *s, const char *kind, ka_selector_fn fn);
 void ka_selindex_free(ka_selindex *ix);
 /* Objects of namespace ns whose selector matches the labels, in input order.
- * The list stays valid until the next call on the same index. */
+ * The list stays valid until the next call on the same index. Not for
+ * threads sharing the index: they use ka_selindex_match_q. */
 ka_objlist ka_selindex_match(ka_selindex *ix, ka_str ns, const ka_labels *labels);
+
+/* The working state of one thread's queries on one index: the index is
+ * read-only once built, so threads share it, each with its own query state.
+ * Zero-initialise; the fields are private. */
+typedef struct ka_selquery {
+    uint32_t *seen;          /* per indexed object: the last query that saw it */
+    size_t nseen;
+    uint32_t stamp;
+    size_t n, cap;
+    const ka_object **out;
+    ka_buf key;
+} ka_selquery;
+void ka_selquery_free(ka_selquery *q);
+/* ka_selindex_match with the caller's query state q (always used with the
+ * same index); the list stays valid until the next query through q. */
+ka_objlist ka_selindex_match_q(const ka_selindex *ix, ka_selquery *q, ka_str ns, const ka_labels *labels);
 /* The compiled selector of an indexed object (NULL when it has none). */
 const ka_selector *ka_selindex_selector(const ka_selindex *ix, const ka_object *o);
 

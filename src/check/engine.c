@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 /* ---- the table ---------------------------------------------------------- */
 
@@ -377,32 +378,59 @@ bool ka_present(const ka_ctx *ctx, const char *kind, ka_str ns, ka_str name)
     return false;
 }
 
-ka_rbac *ka_ctx_rbac(ka_ctx *ctx)
+void *ka_ctx_once(ka_ctx *ctx, _Atomic(void *) *slot, void *(*build)(ka_ctx *ctx))
 {
-    if (!ctx->rbac)
-        ctx->rbac = ka_rbac_build(ctx->set, NULL);
-    return ctx->rbac;
+    void *p = atomic_load_explicit(slot, memory_order_acquire);
+    if (p)
+        return p;
+    pthread_mutex_lock(&ctx->run->lock);
+    p = atomic_load_explicit(slot, memory_order_relaxed);
+    if (!p) {
+        p = build(ctx);
+        atomic_store_explicit(slot, p, memory_order_release);
+    }
+    pthread_mutex_unlock(&ctx->run->lock);
+    return p;
 }
 
-ka_selindex *ka_ctx_selindex(ka_ctx *ctx, const char *kind)
+static void *build_rbac(ka_ctx *ctx)
 {
-    ka_selindex **slot;
-    ka_selector_fn fn;
-    if (strcmp(kind, "Service") == 0) {
-        slot = &ctx->ix_service;
-        fn = ka_selector_of_service;
-    } else if (strcmp(kind, "PodDisruptionBudget") == 0) {
-        slot = &ctx->ix_pdb;
-        fn = ka_selector_of_pdb;
-    } else if (strcmp(kind, "NetworkPolicy") == 0) {
-        slot = &ctx->ix_netpol;
-        fn = ka_selector_of_netpol;
-    } else {
-        return NULL;
-    }
-    if (!*slot)
-        *slot = ka_selindex_new(ctx->set, kind, fn);
-    return *slot;
+    return ka_rbac_build(ctx->set, NULL);
+}
+
+ka_rbac *ka_ctx_rbac(ka_ctx *ctx)
+{
+    return ka_ctx_once(ctx, &ctx->run->rbac, build_rbac);
+}
+
+static void *build_ix_service(ka_ctx *ctx)
+{
+    return ka_selindex_new(ctx->set, "Service", ka_selector_of_service);
+}
+
+static void *build_ix_pdb(ka_ctx *ctx)
+{
+    return ka_selindex_new(ctx->set, "PodDisruptionBudget", ka_selector_of_pdb);
+}
+
+static void *build_ix_netpol(ka_ctx *ctx)
+{
+    return ka_selindex_new(ctx->set, "NetworkPolicy", ka_selector_of_netpol);
+}
+
+const ka_selindex *ka_ctx_selindex(ka_ctx *ctx, int which)
+{
+    static void *(*const build[KA_IX_COUNT])(ka_ctx *) = {
+        [KA_IX_SERVICE] = build_ix_service,
+        [KA_IX_PDB] = build_ix_pdb,
+        [KA_IX_NETPOL] = build_ix_netpol,
+    };
+    return ka_ctx_once(ctx, &ctx->run->ix[which], build[which]);
+}
+
+ka_objlist ka_ctx_selmatch(ka_ctx *ctx, int which, ka_str ns, const ka_labels *labels)
+{
+    return ka_selindex_match_q(ka_ctx_selindex(ctx, which), &ctx->q[which], ns, labels);
 }
 
 const char *ka_cl_status_name(ka_cl_status s)
@@ -511,7 +539,13 @@ static int cmp_findings(const void *pa, const void *pb)
     int r = ka_str_cmp(a->container, b->container);
     if (r)
         return r;
-    return strcmp(a->message, b->message);
+    if ((r = strcmp(a->message, b->message)) != 0)
+        return r;
+    /* a total order: the threads' findings merge the same way every run */
+    if (a->severity != b->severity)
+        return a->severity < b->severity ? -1 : 1;
+    size_t ia = a->obj ? a->obj->index : SIZE_MAX, ib = b->obj ? b->obj->index : SIZE_MAX;
+    return ia < ib ? -1 : ia > ib;
 }
 
 static int cmp_rule_ids(const void *pa, const void *pb)
@@ -539,6 +573,158 @@ static void set_rule(ka_ctx *ctx, size_t i)
     ctx->severity = effective(ctx, rule_table[i].severity);
 }
 
+/* ---- threads -------------------------------------------------------------
+ * The rules are shared out among the threads as one list of work items: the
+ * set-rule tasks, longest first, then the objects in chunks for the
+ * per-object rules. A thread keeps its own findings; they are merged and
+ * sorted at the end, so the output does not depend on the number of threads. */
+
+/* A set-rule task: rules run in table order on one thread. The network and
+ * rbac categories are one task each (they complete and query models that
+ * are not safe to share, rule.h); every other set rule is a task of its own. */
+typedef struct task {
+    size_t n;
+    uint16_t idx[NRULES];
+    bool network;
+} task;
+
+typedef struct pool {
+    const bool *enabled;
+    task *tasks;
+    size_t ntasks;
+    size_t nobj, chunk, nchunks;
+    atomic_size_t next;        /* next work item: tasks, then chunks */
+    atomic_size_t chunks_done;
+    /* The NetworkPolicy model is a good part of the peak memory on a large
+     * input: it goes as soon as both the network task and the per-object
+     * rules (NET-015 reads the compiled policies) are done. */
+    atomic_int net_holds;
+} pool;
+
+typedef struct worker {
+    ka_ctx ctx;
+    ka_results part;
+    ka_arena *kinds_arena;
+    ka_hmap kinds; /* kind -> kind_rules, this thread's */
+    pool *pool;
+    pthread_t tid;
+} worker;
+
+static void release_netcache(worker *w)
+{
+    if (atomic_fetch_sub(&w->pool->net_holds, 1) == 1)
+        ka_netcache_free(w->ctx.run);
+}
+
+static void run_chunk(worker *w, size_t c)
+{
+    pool *p = w->pool;
+    size_t end = (c + 1) * p->chunk < p->nobj ? (c + 1) * p->chunk : p->nobj;
+    for (size_t k = c * p->chunk; k < end; k++) {
+        const ka_object *obj = ka_objset_at(w->ctx.set, k);
+        kind_rules *kr = rules_for_kind(&w->kinds, p->enabled, obj->kind);
+        for (size_t j = 0; j < kr->n; j++) {
+            set_rule(&w->ctx, kr->idx[j]);
+            w->ctx.rule->check(&w->ctx, obj);
+        }
+    }
+    if (atomic_fetch_add(&p->chunks_done, 1) + 1 == p->nchunks)
+        release_netcache(w);
+}
+
+static void run_task(worker *w, const task *t)
+{
+    for (size_t j = 0; j < t->n; j++) {
+        set_rule(&w->ctx, t->idx[j]);
+        w->ctx.rule->check_set(&w->ctx, w->ctx.set);
+    }
+    if (t->network)
+        release_netcache(w);
+}
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    pool *p = w->pool;
+    for (;;) {
+        size_t i = atomic_fetch_add(&p->next, 1);
+        if (i < p->ntasks)
+            run_task(w, &p->tasks[i]);
+        else if (i - p->ntasks < p->nchunks)
+            run_chunk(w, i - p->ntasks);
+        else
+            return NULL;
+    }
+}
+
+/* The set-rule tasks, the longest first: network, then rbac, then the rest
+ * in table order. */
+static size_t plan_tasks(const bool *enabled, task *tasks)
+{
+    size_t n = 2;
+    tasks[0] = (task){ .n = 0, .network = true };  /* always there: it releases the model */
+    tasks[1] = (task){ .n = 0, .network = false };
+    for (size_t i = 0; i < NRULES; i++) {
+        if (!enabled[i] || !rule_table[i].check_set)
+            continue;
+        task *t;
+        if (strcmp(rule_table[i].category, "network") == 0)
+            t = &tasks[0];
+        else if (strcmp(rule_table[i].category, "rbac") == 0)
+            t = &tasks[1];
+        else
+            t = &tasks[n++], *t = (task){ .n = 0, .network = false };
+        t->idx[t->n++] = (uint16_t)i;
+    }
+    /* drop the rbac group when it is empty */
+    if (!tasks[1].n) {
+        memmove(&tasks[1], &tasks[2], (n - 2) * sizeof *tasks);
+        n--;
+    }
+    return n;
+}
+
+/* Threads for a run over nobj objects: as asked, or one per CPU (at most 8)
+ * when the input is large enough to repay them. */
+static unsigned threads_for(unsigned asked, size_t nobj)
+{
+    if (asked)
+        return asked;
+    if (nobj < 1024)
+        return 1;
+    long c = sysconf(_SC_NPROCESSORS_ONLN);
+    return c > 1 ? (unsigned)(c > 8 ? 8 : c) : 1;
+}
+
+static void merge_part(ka_results *r, ka_results *part)
+{
+    if (part->n) {
+        if (r->n + part->n > r->cap) {
+            r->cap = r->n + part->n;
+            r->v = ka_xrealloc(r->v, r->cap * sizeof *r->v);
+        }
+        memcpy(r->v + r->n, part->v, part->n * sizeof *part->v);
+        r->n += part->n;
+    }
+    if (part->nscorecard) {
+        r->scorecard = ka_xrealloc(r->scorecard, (r->nscorecard + part->nscorecard) * sizeof *r->scorecard);
+        memcpy(r->scorecard + r->nscorecard, part->scorecard, part->nscorecard * sizeof *part->scorecard);
+        r->nscorecard += part->nscorecard;
+    }
+    for (int i = 0; i < 3; i++)
+        r->count[i] += part->count[i];
+    r->suppressed += part->suppressed;
+    ka_arena_absorb(r->arena, part->arena);
+    free(part->v);
+    free(part->scorecard);
+}
+
+static int cmp_scorecard(const void *pa, const void *pb)
+{
+    const ka_scorecard_item *a = pa, *b = pb;
+    return a->rule < b->rule ? -1 : a->rule > b->rule;
+}
+
 int ka_check_run(const ka_objset *s, const ka_check_opts *o, ka_results *r, char *err, size_t errn)
 {
     memset(r, 0, sizeof *r);
@@ -546,58 +732,72 @@ int ka_check_run(const ka_objset *s, const ka_check_opts *o, ka_results *r, char
     r->arena = ka_arena_new();
     if (ka_check_select(o, r->enabled, err, errn) < 0)
         return -1;
-    ka_ctx ctx;
-    memset(&ctx, 0, sizeof ctx);
-    ctx.set = s;
-    ctx.opts = o;
-    ctx.res = r;
-    ctx.kube_major = o->kube_major ? o->kube_major : KA_KUBE_DEFAULT_MAJOR;
-    ctx.kube_minor = o->kube_major ? o->kube_minor : KA_KUBE_DEFAULT_MINOR;
+    ka_run run;
+    memset(&run, 0, sizeof run);
+    pthread_mutex_init(&run.lock, NULL);
     uint32_t *ranks = rule_ranks();
-    ctx.rule_rank = ranks;
-
-    ka_arena *cache_arena = ka_arena_new();
-    ka_hmap cache;
-    ka_hmap_init(&cache, cache_arena);
     size_t nobj = ka_objset_count(s);
-    for (size_t k = 0; k < nobj; k++) {
-        const ka_object *obj = ka_objset_at(s, k);
-        kind_rules *kr = rules_for_kind(&cache, r->enabled, obj->kind);
-        for (size_t j = 0; j < kr->n; j++) {
-            set_rule(&ctx, kr->idx[j]);
-            ctx.rule->check(&ctx, obj);
-        }
+
+    pool p;
+    memset(&p, 0, sizeof p);
+    p.enabled = r->enabled;
+    p.nobj = nobj;
+    p.tasks = ka_xmalloc((NRULES + 2) * sizeof *p.tasks);
+    p.ntasks = plan_tasks(r->enabled, p.tasks);
+    unsigned nt = threads_for(o->threads, nobj);
+    /* chunks small enough to even out the threads, large enough to keep
+     * each thread on neighbouring objects */
+    p.chunk = nobj / ((size_t)nt * 16);
+    p.chunk = p.chunk < 16 ? 16 : p.chunk > 1024 ? 1024 : p.chunk;
+    p.nchunks = (nobj + p.chunk - 1) / p.chunk;
+    atomic_init(&p.next, 0);
+    atomic_init(&p.chunks_done, 0);
+    atomic_init(&p.net_holds, p.nchunks ? 2 : 1);
+
+    worker *w = ka_xcalloc(nt, sizeof *w);
+    for (unsigned i = 0; i < nt; i++) {
+        ka_ctx *ctx = &w[i].ctx;
+        ctx->set = s;
+        ctx->opts = o;
+        ctx->res = &w[i].part;
+        ctx->kube_major = o->kube_major ? o->kube_major : KA_KUBE_DEFAULT_MAJOR;
+        ctx->kube_minor = o->kube_major ? o->kube_minor : KA_KUBE_DEFAULT_MINOR;
+        ctx->run = &run;
+        ctx->rule_rank = ranks;
+        w[i].part.arena = ka_arena_new();
+        w[i].kinds_arena = ka_arena_new();
+        ka_hmap_init(&w[i].kinds, w[i].kinds_arena);
+        w[i].pool = &p;
     }
-    for (size_t i = 0; i < cache.cap; i++)
-        if (cache.e[i].key.p)
-            free(cache.e[i].val);
-    ka_hmap_free(&cache);
-    ka_arena_free(cache_arena);
+    /* work is pulled from the pool, so a thread that cannot be started
+     * only means fewer hands */
+    unsigned started = 1;
+    for (; started < nt; started++)
+        if (pthread_create(&w[started].tid, NULL, work, &w[started]) != 0)
+            break;
+    work(&w[0]);
+    for (unsigned i = 1; i < started; i++)
+        pthread_join(w[i].tid, NULL);
 
-    /* The network policy model (rules_netpol.c, network rules only) is a good
-     * part of the peak memory on a large input: it goes once the last
-     * network set rule has run (per-object rules have all run by then). */
-    size_t last_net = NRULES;
-    for (size_t i = 0; i < NRULES; i++)
-        if (r->enabled[i] && rule_table[i].check_set && strcmp(rule_table[i].category, "network") == 0)
-            last_net = i;
-    for (size_t i = 0; i < NRULES; i++)
-        if (r->enabled[i] && rule_table[i].check_set) {
-            set_rule(&ctx, i);
-            rule_table[i].check_set(&ctx, s);
-            if (i == last_net) {
-                ka_netcache_free(ctx.netcache);
-                ctx.netcache = NULL;
-            }
-        }
-
-    ka_rbac_free(ctx.rbac);
-    ka_lrcache_free(ctx.lr);
+    for (unsigned i = 0; i < nt; i++) {
+        merge_part(r, &w[i].part);
+        for (int k = 0; k < KA_IX_COUNT; k++)
+            ka_selquery_free(&w[i].ctx.q[k]);
+        for (size_t k = 0; k < w[i].kinds.cap; k++)
+            if (w[i].kinds.e[k].key.p)
+                free(w[i].kinds.e[k].val);
+        ka_hmap_free(&w[i].kinds);
+        ka_arena_free(w[i].kinds_arena);
+    }
+    free(w);
+    free(p.tasks);
     free(ranks);
-    ka_selindex_free(ctx.ix_service);
-    ka_selindex_free(ctx.ix_pdb);
-    ka_selindex_free(ctx.ix_netpol);
-    ka_netcache_free(ctx.netcache);
+    for (int k = 0; k < KA_IX_COUNT; k++)
+        ka_selindex_free(atomic_load(&run.ix[k]));
+    ka_rbac_free(atomic_load(&run.rbac));
+    ka_lrcache_free(atomic_load(&run.lr));
+    ka_netcache_free(&run);
+    pthread_mutex_destroy(&run.lock);
 
     /* file order for sorting: the set's file list is input order */
     for (size_t i = 0; i < r->n; i++) {
@@ -606,6 +806,8 @@ int ka_check_run(const ka_objset *s, const ka_check_opts *o, ka_results *r, char
     }
     if (r->n > 1)
         qsort(r->v, r->n, sizeof *r->v, cmp_findings);
+    if (r->nscorecard > 1)
+        qsort(r->scorecard, r->nscorecard, sizeof *r->scorecard, cmp_scorecard);
     r->objects = nobj;
     r->files = ka_objset_nfiles(s);
     return 0;

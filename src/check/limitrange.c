@@ -114,17 +114,21 @@ static void add_limitrange(ka_lrcache *c, const ka_object *o)
     ns_free(&one);
 }
 
+static void *build(ka_ctx *ctx)
+{
+    ka_lrcache *c = ka_xcalloc(1, sizeof *c);
+    c->arena = ka_arena_new();
+    ka_hmap_init(&c->byns, c->arena);
+    ka_objlist l = ka_objset_by_kind(ctx->set, "LimitRange");
+    for (size_t i = 0; i < l.n; i++)
+        add_limitrange(c, l.v[i]);
+    return c;
+}
+
 const ka_node *ka_ctx_limitrange_default(ka_ctx *ctx, ka_str ns, bool limits, const char *res)
 {
-    if (!ctx->lr) {
-        ka_lrcache *c = ctx->lr = ka_xcalloc(1, sizeof *c);
-        c->arena = ka_arena_new();
-        ka_hmap_init(&c->byns, c->arena);
-        ka_objlist l = ka_objset_by_kind(ctx->set, "LimitRange");
-        for (size_t i = 0; i < l.n; i++)
-            add_limitrange(c, l.v[i]);
-    }
-    const lr_ns *e = ka_hmap_get(&ctx->lr->byns, ns);
+    const ka_lrcache *c = ka_ctx_once(ctx, &ctx->run->lr, build);
+    const lr_ns *e = ka_hmap_get(&c->byns, ns);
     return e ? find(limits ? &e->lim : &e->req, ka_str_c(res)) : NULL;
 }
 

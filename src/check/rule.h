@@ -9,23 +9,42 @@
 #include "kubearch/quantity.h"
 #include "kubearch/selindex.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
+
+/* Reverse selector indexes of a run, by the kind they index. */
+enum { KA_IX_SERVICE, KA_IX_PDB, KA_IX_NETPOL, KA_IX_COUNT };
+
+/* What the threads of one run share. The caches are built once, by the
+ * first thread that needs one (ka_ctx_once), and only read after that. Two
+ * are different: the RBAC model keeps memos while it answers and the
+ * NetworkPolicy model is completed by the network set rules, so only the
+ * rbac (resp. network) category set rules may use them; the engine runs
+ * each of those two groups on one thread. */
+typedef struct ka_run {
+    pthread_mutex_t lock;            /* held while a cache is built */
+    _Atomic(void *) ix[KA_IX_COUNT]; /* ka_selindex */
+    _Atomic(void *) lr;              /* LimitRange defaults (limitrange.c) */
+    _Atomic(void *) netpol;          /* the compiled policies (rules_netpol.c) */
+    _Atomic(void *) rbac;            /* the RBAC model */
+    bool netmodel;                   /* the policies' model is built */
+} ka_run;
+
+/* What a rule function sees: one per thread of the run. */
 struct ka_ctx {
     const ka_objset *set;
     const ka_check_opts *opts;
     const ka_rule *rule;        /* the rule running now */
     ka_severity severity;       /* its effective severity */
-    ka_results *res;
+    ka_results *res;            /* this thread's findings */
     int kube_major, kube_minor;
-    /* reverse selector indexes, built on first use and freed after the run */
-    ka_selindex *ix_service, *ix_pdb, *ix_netpol;
-    struct ka_rbac *rbac; /* the RBAC model, built on first use */
-    /* the NetworkPolicy analysis the NET-012.. rules share, built on first
-     * use and freed after the run (rules_netpol.c) */
-    struct ka_netcache *netcache;
-    /* LimitRange defaults by namespace, built on first use (limitrange.c) */
-    struct ka_lrcache *lr;
+    ka_run *run;
+    ka_selquery q[KA_IX_COUNT]; /* this thread's queries on run->ix */
     const uint32_t *rule_rank;  /* per rule table row: its place in id order */
 };
+
+/* *slot, built by build(ctx) if no thread has built it yet. */
+void *ka_ctx_once(ka_ctx *ctx, _Atomic(void *) *slot, void *(*build)(ka_ctx *ctx));
 
 typedef struct ka_lrcache ka_lrcache;
 /* The request (limits false) or limit for res that the namespace's
@@ -33,15 +52,18 @@ typedef struct ka_lrcache ka_lrcache;
 const ka_node *ka_ctx_limitrange_default(ka_ctx *ctx, ka_str ns, bool limits, const char *res);
 void ka_lrcache_free(ka_lrcache *c);
 
-/* Frees the run's NetworkPolicy analysis (NULL is fine). */
-void ka_netcache_free(struct ka_netcache *nc);
+/* Frees the run's NetworkPolicy analysis (none built is fine). */
+void ka_netcache_free(ka_run *run);
 
 /* The run's RBAC model (roles, aggregation, bindings), built once on first use. */
 struct ka_rbac *ka_ctx_rbac(ka_ctx *ctx);
 
-/* The run's reverse selector index for "Service", "PodDisruptionBudget" or
- * "NetworkPolicy" (built once per run on first use). */
-ka_selindex *ka_ctx_selindex(ka_ctx *ctx, const char *kind);
+/* The run's reverse selector index for KA_IX_SERVICE, KA_IX_PDB or
+ * KA_IX_NETPOL (built once per run on first use). */
+const ka_selindex *ka_ctx_selindex(ka_ctx *ctx, int which);
+/* Its objects whose selector matches labels in namespace ns (input order;
+ * the list stays valid until this thread's next query of that index). */
+ka_objlist ka_ctx_selmatch(ka_ctx *ctx, int which, ka_str ns, const ka_labels *labels);
 
 /* Report a finding for o at node (NULL: the object's position), about
  * container c (NULL: the object). Honors suppressions. */

@@ -204,7 +204,6 @@ void ka_setrule_clu003(ka_ctx *ctx, const ka_objset *s)
     ka_objvec ev = { 0, 0, NULL }, bare = { 0, 0, NULL };
     size_t total = 0, covered = 0;
     const char *kinds[] = { "Deployment", "StatefulSet" };
-    ka_selindex *ix = ka_ctx_selindex(ctx, "PodDisruptionBudget");
     for (int k = 0; k < 2; k++) {
         ka_objlist l = kind(s, kinds[k]);
         for (size_t i = 0; i < l.n; i++) {
@@ -212,7 +211,7 @@ void ka_setrule_clu003(ka_ctx *ctx, const ka_objset *s)
             if (!o->pod || o->pod->replicas < 2)
                 continue;
             total++;
-            ka_objlist p = ka_selindex_match(ix, o->ns, &o->pod->labels);
+            ka_objlist p = ka_ctx_selmatch(ctx, KA_IX_PDB, o->ns, &o->pod->labels);
             if (p.n) {
                 covered++;
                 ka_objvec_push(&ev, p.v[0]);

@@ -59,7 +59,7 @@ void ka_rule_net001(ka_ctx *ctx, const ka_object *o)
     if (!o->pod || ka_netpol_host_network(o))
         return;
     /* the run's reverse index: only the policies whose selector can match */
-    ka_objlist pols = ka_selindex_match(ka_ctx_selindex(ctx, "NetworkPolicy"), o->ns, &o->pod->labels);
+    ka_objlist pols = ka_ctx_selmatch(ctx, KA_IX_NETPOL, o->ns, &o->pod->labels);
     bool in = false, eg = false;
     for (size_t p = 0; p < pols.n; p++) {
         unsigned t = ka_netpol_types(pols.v[p]);

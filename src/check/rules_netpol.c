@@ -102,33 +102,26 @@ void ka_rule_net014(ka_ctx *ctx, const ka_object *o)
  * Built once per run, on first use, and shared by the rules below; freed by
  * ka_check_run through ka_netcache_free. */
 
-struct ka_netcache {
-    ka_netpol *net;      /* the policies compiled once (NET-015 reads their issues), */
-    bool model;          /* then, on first use, the rest of the model */
-};
+static void *build_policies(ka_ctx *ctx)
+{
+    ka_diags d; /* input errors are NET-015's and the loader's to report */
+    ka_diags_init(&d);
+    ka_netpol *net = np_build_policies(ctx->set, NULL, &d, true);
+    ka_diags_free(&d);
+    return net;
+}
 
 /* The run's compiled policies (every NP / ANP / BANP compiled once, with
  * the validation issues of the invalid ones). */
 static ka_netpol *policies(ka_ctx *ctx)
 {
-    if (!ctx->netcache)
-        ctx->netcache = ka_xcalloc(1, sizeof *ctx->netcache);
-    struct ka_netcache *nc = ctx->netcache;
-    if (!nc->net) {
-        ka_diags d; /* input errors are NET-015's and the loader's to report */
-        ka_diags_init(&d);
-        nc->net = np_build_policies(ctx->set, NULL, &d, true);
-        ka_diags_free(&d);
-    }
-    return nc->net;
+    return ka_ctx_once(ctx, &ctx->run->netpol, build_policies);
 }
 
-void ka_netcache_free(struct ka_netcache *nc)
+void ka_netcache_free(ka_run *run)
 {
-    if (!nc)
-        return;
-    ka_netpol_free(nc->net);
-    free(nc);
+    ka_netpol_free(atomic_exchange(&run->netpol, NULL));
+    run->netmodel = false;
 }
 
 /* ---- NET-015: what the API server would reject --------------------------------- */
@@ -159,8 +152,8 @@ static const ka_netpol *analysis(ka_ctx *ctx)
     if (!has_policies(ctx->set, false))
         return NULL;
     ka_netpol *net = policies(ctx);
-    if (!ctx->netcache->model) {
-        ctx->netcache->model = true;
+    if (!ctx->run->netmodel) { /* the network set rules run on one thread */
+        ctx->run->netmodel = true;
         ka_diags d;
         ka_diags_init(&d);
         np_build_model(net, &d, false);

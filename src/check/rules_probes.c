@@ -38,7 +38,7 @@ static bool has_probe(const ka_container *c, const char *which)
 /* The first Service of the input that sends traffic to o's pods, or NULL. */
 static const ka_object *serving_service(ka_ctx *ctx, const ka_object *o)
 {
-    ka_objlist l = ka_selindex_match(ka_ctx_selindex(ctx, "Service"), o->ns, &o->pod->labels);
+    ka_objlist l = ka_ctx_selmatch(ctx, KA_IX_SERVICE, o->ns, &o->pod->labels);
     return l.n ? l.v[0] : NULL;
 }
 

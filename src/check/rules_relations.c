@@ -67,7 +67,7 @@ static void pdb_selected(ka_ctx *ctx, const ka_object *pdb, selected *out)
 {
     memset(out, 0, sizeof *out);
     out->count_known = true;
-    const ka_selector *sel = ka_selindex_selector(ka_ctx_selindex(ctx, "PodDisruptionBudget"), pdb);
+    const ka_selector *sel = ka_selindex_selector(ka_ctx_selindex(ctx, KA_IX_PDB), pdb);
     if (!sel)
         return;
     out->has_selector = true;
@@ -116,7 +116,7 @@ void ka_rule_pdb001(ka_ctx *ctx, const ka_object *o)
     bool multi = o->pod->replicas >= 2 || (h && hpa_max(h) >= 2);
     if (!multi)
         return;
-    ka_objlist pdbs = ka_selindex_match(ka_ctx_selindex(ctx, "PodDisruptionBudget"), o->ns,
+    ka_objlist pdbs = ka_ctx_selmatch(ctx, KA_IX_PDB, o->ns,
                                         &o->pod->labels);
     if (pdbs.n)
         return;
@@ -226,7 +226,7 @@ void ka_rule_pdb005(ka_ctx *ctx, const ka_object *o)
 {
     if (!o->pod || !o->pod->meta)
         return;
-    ka_objlist pdbs = ka_selindex_match(ka_ctx_selindex(ctx, "PodDisruptionBudget"), o->ns,
+    ka_objlist pdbs = ka_ctx_selmatch(ctx, KA_IX_PDB, o->ns,
                                         &o->pod->labels);
     if (pdbs.n < 2)
         return;

@@ -40,8 +40,9 @@ static const char check_help[] =
     "      --max-depth N            maximum nesting depth of a document (default 200)\n"
     "      --max-doc-bytes N        maximum size of one document (default 134217728)\n"
     "      --max-alias-nodes N      maximum nodes added by alias expansion (default 1000000)\n"
-    "  -j, --jobs N                 threads parsing a large input file (4 MiB or more):\n"
-    "                               0 one per CPU, at most 8 (default); 1 none\n"
+    "  -j, --jobs N                 threads parsing a large input file (4 MiB or more)\n"
+    "                               and running the rules: 0 one per CPU, at most 8\n"
+    "                               (default; rules from 1,024 objects); 1 none\n"
     "  -h, --help                   show this help\n"
     "\n"
     "Suppression: annotate an object (or its pod template) with\n"
@@ -157,7 +158,7 @@ int ka_cmd_check(int argc, char **argv)
                 rc = ka_usage_error("check", "--jobs needs a number from 0 to 64");
                 goto done;
             }
-            lim.threads = (unsigned)v;
+            lim.threads = co.threads = (unsigned)v;
             break;
         }
         case OPT_MAX_ALIAS:

@@ -136,6 +136,26 @@ ka_str ka_arena_str(ka_arena *a, ka_str s)
     return (ka_str){ ka_arena_strndup(a, s.p, s.n), s.n };
 }
 
+void ka_arena_absorb(ka_arena *dst, ka_arena *src)
+{
+    if (!src)
+        return;
+    ka_chunk *tail = src->head;
+    if (tail) {
+        while (tail->next)
+            tail = tail->next;
+        /* behind dst's current chunk, which keeps its room */
+        if (dst->head) {
+            tail->next = dst->head->next;
+            dst->head->next = src->head;
+        } else {
+            dst->head = src->head;
+        }
+        dst->total += src->total;
+    }
+    free(src);
+}
+
 size_t ka_arena_used(const ka_arena *a)
 {
     return a->total;

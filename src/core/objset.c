@@ -412,22 +412,39 @@ ka_objlist ka_objset_by_kind(const ka_objset *s, const char *kind)
     return vec_list(&s->by_kind, ka_str_c(kind));
 }
 
+/* The entries of key "x\0y\0z" in m. Queries run on several threads at
+ * once (the check engine's workers), so the key is built on the stack (the
+ * heap for a very long one), never in a shared buffer. */
+static ka_objlist list3(const ka_hmap *m, ka_str x, ka_str y, ka_str z)
+{
+    char small[512];
+    size_t n = x.n + y.n + z.n + 2;
+    char *p = n <= sizeof small ? small : ka_xmalloc(n);
+    memcpy(p, x.p, x.n);
+    p[x.n] = '\0';
+    memcpy(p + x.n + 1, y.p, y.n);
+    p[x.n + 1 + y.n] = '\0';
+    memcpy(p + x.n + y.n + 2, z.p, z.n);
+    ka_objlist l = vec_list(m, (ka_str){ p, n });
+    if (p != small)
+        free(p);
+    return l;
+}
+
 const ka_object *ka_objset_find(const ka_objset *s, const char *kind, ka_str ns, ka_str name)
 {
-    ka_buf *b = &((ka_objset *)s)->key;
-    return ka_hmap_get(&s->by_name, ka_key3(b, ka_str_c(kind), ns, name));
+    ka_objlist l = list3(&s->by_name, ka_str_c(kind), ns, name);
+    return l.n ? l.v[0] : NULL;
 }
 
 ka_objlist ka_objset_by_label(const ka_objset *s, ka_str ns, ka_str key, ka_str val)
 {
-    ka_buf *b = &((ka_objset *)s)->key;
-    return vec_list(&s->by_label, ka_key3(b, ns, key, val));
+    return list3(&s->by_label, ns, key, val);
 }
 
 ka_objlist ka_objset_pods_by_label(const ka_objset *s, ka_str ns, ka_str key, ka_str val)
 {
-    ka_buf *b = &((ka_objset *)s)->key;
-    return vec_list(&s->by_podlabel, ka_key3(b, ns, key, val));
+    return list3(&s->by_podlabel, ns, key, val);
 }
 
 ka_objlist ka_objset_in_namespace(const ka_objset *s, ka_str ns)
@@ -442,8 +459,7 @@ ka_objlist ka_objset_pods_in(const ka_objset *s, ka_str ns)
 
 ka_objlist ka_objset_scalers(const ka_objset *s, ka_str kind, ka_str ns, ka_str name)
 {
-    ka_buf *b = &((ka_objset *)s)->key;
-    return vec_list(&s->scalers, ka_key3(b, ns, kind, name));
+    return list3(&s->scalers, ns, kind, name);
 }
 
 bool ka_objset_ns_has_kind(const ka_objset *s, ka_str ns, const char *kind)

@@ -10,9 +10,10 @@
 typedef struct entry {
     const ka_object *obj;
     ka_selector sel;
-    uint32_t stamp; /* last query that saw it: de-duplicates candidates */
 } entry;
 
+/* Read-only once built: threads share one index, each with its own
+ * ka_selquery. */
 struct ka_selindex {
     ka_arena *arena;
     entry *e;
@@ -20,9 +21,7 @@ struct ka_selindex {
     ka_hmap by_pair; /* ns \0 key \0 val -> ka_ptrvec of entry* */
     ka_hmap scan;    /* ns -> ka_ptrvec of entry* (no equality requirement) */
     ka_hmap by_obj;  /* object pointer bytes -> entry* */
-    uint32_t stamp;
-    ka_ptrvec out;
-    ka_buf key;
+    ka_selquery own; /* for ka_selindex_match */
 };
 
 /* The requirement whose values name the label pairs to index under: an
@@ -48,7 +47,8 @@ ka_selindex *ka_selindex_new(const ka_objset *s, const char *kind, ka_selector_f
     ka_hmap_init(&ix->by_pair, ix->arena);
     ka_hmap_init(&ix->scan, ix->arena);
     ka_hmap_init(&ix->by_obj, ix->arena);
-    ka_buf_init(&ix->key);
+    ka_buf key;
+    ka_buf_init(&key);
     ka_objlist l = ka_objset_by_kind(s, kind);
     ix->e = ka_xcalloc(l.n ? l.n : 1, sizeof *ix->e);
     for (size_t i = 0; i < l.n; i++) {
@@ -64,8 +64,9 @@ ka_selindex *ka_selindex_new(const ka_objset *s, const char *kind, ka_selector_f
             continue;
         }
         for (size_t v = 0; v < r->nvals; v++)
-            ka_hmap_vec_push(&ix->by_pair, ka_key3(&ix->key, e->obj->ns, r->key, r->vals[v]), e);
+            ka_hmap_vec_push(&ix->by_pair, ka_key3(&key, e->obj->ns, r->key, r->vals[v]), e);
     }
+    ka_buf_free(&key);
     return ix;
 }
 
@@ -76,51 +77,71 @@ void ka_selindex_free(ka_selindex *ix)
     ka_hmap_free_vecs(&ix->by_pair);
     ka_hmap_free_vecs(&ix->scan);
     ka_hmap_free(&ix->by_obj);
-    ka_ptrvec_free(&ix->out);
-    ka_buf_free(&ix->key);
+    ka_selquery_free(&ix->own);
     free(ix->e);
     ka_arena_free(ix->arena);
     free(ix);
 }
 
-static void consider(ka_selindex *ix, const ka_ptrvec *v, const ka_labels *labels)
+void ka_selquery_free(ka_selquery *q)
+{
+    free(q->seen);
+    free(q->out);
+    ka_buf_free(&q->key);
+    memset(q, 0, sizeof *q);
+}
+
+static void consider(const ka_selindex *ix, ka_selquery *q, const ka_ptrvec *v, const ka_labels *labels)
 {
     if (!v)
         return;
     for (size_t i = 0; i < v->n; i++) {
-        entry *e = (entry *)v->v[i];
-        if (e->stamp == ix->stamp)
+        const entry *e = v->v[i];
+        uint32_t *seen = &q->seen[e - ix->e];
+        if (*seen == q->stamp)
             continue;
-        e->stamp = ix->stamp;
-        if (ka_selector_matches(&e->sel, labels))
-            ka_ptrvec_push(&ix->out, e);
+        *seen = q->stamp;
+        if (ka_selector_matches(&e->sel, labels)) {
+            if (q->n == q->cap) {
+                q->cap = q->cap ? q->cap * 2 : 8;
+                q->out = ka_xrealloc(q->out, q->cap * sizeof *q->out);
+            }
+            q->out[q->n++] = e->obj;
+        }
     }
 }
 
-static int by_index(const void *a, const void *b)
+static int obj_by_index(const void *a, const void *b)
 {
-    const entry *x = *(const entry *const *)a, *y = *(const entry *const *)b;
-    return x->obj->index < y->obj->index ? -1 : x->obj->index > y->obj->index;
+    const ka_object *x = *(const ka_object *const *)a, *y = *(const ka_object *const *)b;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+ka_objlist ka_selindex_match_q(const ka_selindex *ix, ka_selquery *q, ka_str ns, const ka_labels *labels)
+{
+    q->n = 0;
+    if (q->nseen < ix->n) { /* first query (a query state serves one index) */
+        free(q->seen);
+        q->seen = ka_xcalloc(ix->n, sizeof *q->seen);
+        q->nseen = ix->n;
+        q->stamp = 0;
+    }
+    if (++q->stamp == 0) { /* wrapped: clear the stamps once */
+        memset(q->seen, 0, q->nseen * sizeof *q->seen);
+        q->stamp = 1;
+    }
+    for (size_t i = 0; i < labels->n; i++)
+        consider(ix, q, ka_hmap_get(&ix->by_pair, ka_key3(&q->key, ns, labels->kv[i].key, labels->kv[i].val)),
+                 labels);
+    consider(ix, q, ka_hmap_get(&ix->scan, ns), labels);
+    if (q->n > 1)
+        qsort(q->out, q->n, sizeof *q->out, obj_by_index);
+    return (ka_objlist){ q->n, q->out };
 }
 
 ka_objlist ka_selindex_match(ka_selindex *ix, ka_str ns, const ka_labels *labels)
 {
-    ix->out.n = 0;
-    if (++ix->stamp == 0) { /* wrapped: clear the stamps once */
-        for (size_t i = 0; i < ix->n; i++)
-            ix->e[i].stamp = 0;
-        ix->stamp = 1;
-    }
-    for (size_t i = 0; i < labels->n; i++)
-        consider(ix, ka_hmap_get(&ix->by_pair, ka_key3(&ix->key, ns, labels->kv[i].key, labels->kv[i].val)),
-                 labels);
-    consider(ix, ka_hmap_get(&ix->scan, ns), labels);
-    if (ix->out.n > 1)
-        qsort(ix->out.v, ix->out.n, sizeof *ix->out.v, by_index);
-    /* hand out the objects, not the entries: rewrite in place */
-    for (size_t i = 0; i < ix->out.n; i++)
-        ix->out.v[i] = ((const entry *)ix->out.v[i])->obj;
-    return (ka_objlist){ ix->out.n, (const ka_object *const *)ix->out.v };
+    return ka_selindex_match_q(ix, &ix->own, ns, labels);
 }
 
 const ka_selector *ka_selindex_selector(const ka_selindex *ix, const ka_object *o)
@@ -177,12 +198,6 @@ void ka_objvec_push(ka_objvec *v, const ka_object *o)
         v->v = ka_xrealloc(v->v, v->cap * sizeof *v->v);
     }
     v->v[v->n++] = o;
-}
-
-static int obj_by_index(const void *a, const void *b)
-{
-    const ka_object *x = *(const ka_object *const *)a, *y = *(const ka_object *const *)b;
-    return x->index < y->index ? -1 : x->index > y->index;
 }
 
 void ka_objset_pods_matching(const ka_objset *s, ka_str ns, const ka_selector *sel, ka_objvec *out)
