@@ -241,6 +241,9 @@ static bool exempted(const ka_ctx *ctx, const ka_object *o, const ka_container *
 
 /* ---- reporting ---------------------------------------------------------- */
 
+#if defined(__GNUC__)
+__attribute__((format(printf, 6, 0)))
+#endif
 static void add_finding(ka_ctx *ctx, ka_severity sev, const ka_object *o, const ka_node *at,
                         const ka_container *c, const char *fmt, va_list ap)
 {
@@ -254,24 +257,30 @@ static void add_finding(ka_ctx *ctx, ka_severity sev, const ka_object *o, const 
         r->cap = r->cap ? r->cap * 2 : 256;
         r->v = ka_xrealloc(r->v, r->cap * sizeof *r->v);
     }
-    /* formatted whole (no fixed buffer that could cut a UTF-8 sequence):
-     * on the stack when it fits, as nearly every message does */
+    /* A format without conversions is the message itself: a literal, so it
+     * outlives the results (the Makefile makes the rules' formats literals).
+     * Others are formatted whole (no fixed buffer that could cut a UTF-8
+     * sequence): on the stack when they fit, as nearly every one does. */
     char tmp[512];
-    va_list ap2;
-    va_copy(ap2, ap);
-    int len = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    const char *text = tmp;
+    const char *text = fmt;
+    int len = -1;
     ka_buf msg;
     ka_buf_init(&msg);
-    if (len < 0) {
-        text = "";
-        len = 0;
-    } else if ((size_t)len >= sizeof tmp) {
-        ka_buf_vprintf(&msg, fmt, ap2);
-        text = msg.p;
-        len = (int)msg.n;
+    if (strchr(fmt, '%')) {
+        va_list ap2;
+        va_copy(ap2, ap);
+        len = vsnprintf(tmp, sizeof tmp, fmt, ap);
+        text = tmp;
+        if (len < 0) {
+            text = "";
+            len = 0;
+        } else if ((size_t)len >= sizeof tmp) {
+            ka_buf_vprintf(&msg, fmt, ap2);
+            text = msg.p;
+            len = (int)msg.n;
+        }
+        va_end(ap2);
     }
-    va_end(ap2);
     ka_finding *f = &r->v[r->n++];
     memset(f, 0, sizeof *f);
     f->rule = ctx->rule;
@@ -297,7 +306,7 @@ static void add_finding(ka_ctx *ctx, ka_severity sev, const ka_object *o, const 
     }
     if (c)
         f->container = c->name;
-    f->message = ka_arena_strndup(r->arena, text, (size_t)len);
+    f->message = len < 0 ? text : ka_arena_strndup(r->arena, text, (size_t)len);
     ka_buf_free(&msg);
     f->hint = ctx->rule->hint;
     r->count[sev]++;
@@ -642,6 +651,17 @@ static void run_task(worker *w, const task *t)
         release_netcache(w);
 }
 
+static void sort_findings(ka_results *r)
+{
+    /* file order: the set's file list is input order */
+    for (size_t i = 0; i < r->n; i++) {
+        ka_finding *f = &r->v[i];
+        f->file_index = f->obj ? f->obj->file->index : UINT32_MAX;
+    }
+    if (r->n > 1)
+        qsort(r->v, r->n, sizeof *r->v, cmp_findings);
+}
+
 static void *work(void *arg)
 {
     worker *w = arg;
@@ -653,8 +673,10 @@ static void *work(void *arg)
         else if (i - p->ntasks < p->nchunks)
             run_chunk(w, i - p->ntasks);
         else
-            return NULL;
+            break;
     }
+    sort_findings(&w->part); /* merged in order afterwards */
+    return NULL;
 }
 
 /* The set-rule tasks, the longest first: network, then rbac, then the rest
@@ -696,27 +718,46 @@ static unsigned threads_for(unsigned asked, size_t nobj)
     return c > 1 ? (unsigned)(c > 8 ? 8 : c) : 1;
 }
 
-static void merge_part(ka_results *r, ka_results *part)
+/* The threads' results into r: findings merged in order (each thread's are
+ * sorted), scorecard items and counts added up, arenas taken over. */
+static void merge_parts(ka_results *r, worker *w, unsigned nt)
 {
-    if (part->n) {
-        if (r->n + part->n > r->cap) {
-            r->cap = r->n + part->n;
-            r->v = ka_xrealloc(r->v, r->cap * sizeof *r->v);
+    size_t total = 0;
+    for (unsigned i = 0; i < nt; i++)
+        total += w[i].part.n;
+    if (nt == 1) {
+        r->v = w[0].part.v;
+        r->n = w[0].part.n;
+        r->cap = w[0].part.cap;
+        w[0].part.v = NULL;
+    } else if (total) {
+        r->v = ka_xmalloc(total * sizeof *r->v);
+        r->cap = total;
+        size_t *at = ka_xcalloc(nt, sizeof *at);
+        while (r->n < total) {
+            unsigned best = nt;
+            for (unsigned i = 0; i < nt; i++)
+                if (at[i] < w[i].part.n &&
+                    (best == nt || cmp_findings(&w[i].part.v[at[i]], &w[best].part.v[at[best]]) < 0))
+                    best = i;
+            r->v[r->n++] = w[best].part.v[at[best]++];
         }
-        memcpy(r->v + r->n, part->v, part->n * sizeof *part->v);
-        r->n += part->n;
+        free(at);
     }
-    if (part->nscorecard) {
-        r->scorecard = ka_xrealloc(r->scorecard, (r->nscorecard + part->nscorecard) * sizeof *r->scorecard);
-        memcpy(r->scorecard + r->nscorecard, part->scorecard, part->nscorecard * sizeof *part->scorecard);
-        r->nscorecard += part->nscorecard;
+    for (unsigned i = 0; i < nt; i++) {
+        ka_results *part = &w[i].part;
+        if (part->nscorecard) {
+            r->scorecard = ka_xrealloc(r->scorecard, (r->nscorecard + part->nscorecard) * sizeof *r->scorecard);
+            memcpy(r->scorecard + r->nscorecard, part->scorecard, part->nscorecard * sizeof *part->scorecard);
+            r->nscorecard += part->nscorecard;
+        }
+        for (int k = 0; k < 3; k++)
+            r->count[k] += part->count[k];
+        r->suppressed += part->suppressed;
+        ka_arena_absorb(r->arena, part->arena);
+        free(part->v);
+        free(part->scorecard);
     }
-    for (int i = 0; i < 3; i++)
-        r->count[i] += part->count[i];
-    r->suppressed += part->suppressed;
-    ka_arena_absorb(r->arena, part->arena);
-    free(part->v);
-    free(part->scorecard);
 }
 
 static int cmp_scorecard(const void *pa, const void *pb)
@@ -779,8 +820,8 @@ int ka_check_run(const ka_objset *s, const ka_check_opts *o, ka_results *r, char
     for (unsigned i = 1; i < started; i++)
         pthread_join(w[i].tid, NULL);
 
+    merge_parts(r, w, nt);
     for (unsigned i = 0; i < nt; i++) {
-        merge_part(r, &w[i].part);
         for (int k = 0; k < KA_IX_COUNT; k++)
             ka_selquery_free(&w[i].ctx.q[k]);
         for (size_t k = 0; k < w[i].kinds.cap; k++)
@@ -799,13 +840,6 @@ int ka_check_run(const ka_objset *s, const ka_check_opts *o, ka_results *r, char
     ka_netcache_free(&run);
     pthread_mutex_destroy(&run.lock);
 
-    /* file order for sorting: the set's file list is input order */
-    for (size_t i = 0; i < r->n; i++) {
-        ka_finding *f = &r->v[i];
-        f->file_index = f->obj ? f->obj->file->index : UINT32_MAX;
-    }
-    if (r->n > 1)
-        qsort(r->v, r->n, sizeof *r->v, cmp_findings);
     if (r->nscorecard > 1)
         qsort(r->scorecard, r->nscorecard, sizeof *r->scorecard, cmp_scorecard);
     r->objects = nobj;

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -46,10 +47,16 @@ static bool path_safe(const char *p)
     return true;
 }
 
-static char *msg(const char *fmt, const char *a, int err)
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+static char *msg(const char *fmt, ...)
 {
     char buf[512];
-    snprintf(buf, sizeof buf, fmt, a, strerror(err));
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
     return ka_xstrdup(buf);
 }
 
@@ -59,7 +66,7 @@ static int open_parent(int root, const char *path, bool create, char **err)
 {
     int fd = dup(root);
     if (fd < 0) {
-        *err = msg("%s: %s", path, errno);
+        *err = msg("%s: %s", path, strerror(errno));
         return -1;
     }
     const char *c = path;
@@ -83,7 +90,7 @@ static int open_parent(int root, const char *path, bool create, char **err)
                 return -2;
             }
             if (mkdirat(fd, comp, 0755) < 0 && errno != EEXIST) {
-                *err = msg("cannot create directory for %s: %s", path, errno);
+                *err = msg("cannot create directory for %s: %s", path, strerror(errno));
                 close(fd);
                 return -1;
             }
@@ -93,8 +100,8 @@ static int open_parent(int root, const char *path, bool create, char **err)
             int e = errno;
             *err = e == ELOOP || e == ENOTDIR
                        ? msg("%s: a parent is a symbolic link or not a directory; not following "
-                             "it (%s)", path, e)
-                       : msg("%s: %s", path, e);
+                             "it (%s)", path, strerror(e))
+                       : msg("%s: %s", path, strerror(e));
             close(fd);
             return -1;
         }
@@ -111,13 +118,13 @@ static int compare(int dfd, const char *name, const ka_buf *data, const char *pa
     if (fd < 0) {
         if (errno == ENOENT)
             return -2;
-        *err = errno == ELOOP ? msg("%s is a symbolic link; not following it (%s)", path, errno)
-                              : msg("cannot read %s: %s", path, errno);
+        *err = errno == ELOOP ? msg("%s is a symbolic link; not following it (%s)", path, strerror(errno))
+                              : msg("cannot read %s: %s", path, strerror(errno));
         return -1;
     }
     struct stat st;
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        *err = msg("%s is not a regular file (%s)", path, EISDIR);
+        *err = msg("%s is not a regular file (%s)", path, strerror(EISDIR));
         close(fd);
         return -1;
     }
@@ -130,7 +137,7 @@ static int compare(int dfd, const char *name, const ka_buf *data, const char *pa
             if (r < 0 && errno == EINTR)
                 continue;
             if (r < 0) {
-                *err = msg("cannot read %s: %s", path, errno);
+                *err = msg("cannot read %s: %s", path, strerror(errno));
                 close(fd);
                 return -1;
             }
@@ -163,7 +170,7 @@ static int write_atomic(int dfd, const char *name, const ka_buf *data, const cha
             break;
     }
     if (fd < 0) {
-        *err = msg("cannot create a temporary file for %s: %s", path, errno);
+        *err = msg("cannot create a temporary file for %s: %s", path, strerror(errno));
         return -1;
     }
     size_t off = 0;
@@ -184,7 +191,7 @@ static int write_atomic(int dfd, const char *name, const ka_buf *data, const cha
         goto fail;
     return 0;
 fail:
-    *err = msg("cannot write %s: %s", path, errno);
+    *err = msg("cannot write %s: %s", path, strerror(errno));
     if (fd >= 0)
         close(fd);
     unlinkat(dfd, tmp, 0);
@@ -210,11 +217,11 @@ int ka_gen_write(const ka_gen_plan *p, const char *dir, const ka_gen_opts *o, ka
         ka_gen_state st = KA_GEN_ERROR;
         char *err = NULL;
         if (!path_safe(f->path)) {
-            err = msg("%s: refusing an unsafe path (%s)", f->path, EINVAL);
+            err = msg("%s: refusing an unsafe path (%s)", f->path, strerror(EINVAL));
         } else if (absent) {
             st = KA_GEN_CREATE;
         } else if (root < 0) {
-            err = msg("cannot open the output directory %s: %s", dir, root_err);
+            err = msg("cannot open the output directory %s: %s", dir, strerror(root_err));
         } else {
             int dfd = open_parent(root, f->path, !o->dry_run, &err);
             if (dfd == -2) {
