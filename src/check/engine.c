@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "rule.h"
 #include "../core/hmap.h"
+#include "../core/threads.h"
 #include "kubearch/rbac.h"
 
 #include <ctype.h>
@@ -12,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 /* ---- the table ---------------------------------------------------------- */
 
@@ -616,7 +616,6 @@ typedef struct worker {
     ka_arena *kinds_arena;
     ka_hmap kinds; /* kind -> kind_rules, this thread's */
     pool *pool;
-    pthread_t tid;
 } worker;
 
 static void release_netcache(worker *w)
@@ -662,9 +661,9 @@ static void sort_findings(ka_results *r)
         qsort(r->v, r->n, sizeof *r->v, cmp_findings);
 }
 
-static void *work(void *arg)
+static void work(void *workers, unsigned which)
 {
-    worker *w = arg;
+    worker *w = &((worker *)workers)[which];
     pool *p = w->pool;
     for (;;) {
         size_t i = atomic_fetch_add(&p->next, 1);
@@ -676,7 +675,6 @@ static void *work(void *arg)
             break;
     }
     sort_findings(&w->part); /* merged in order afterwards */
-    return NULL;
 }
 
 /* The set-rule tasks, the longest first: network, then rbac, then the rest
@@ -710,12 +708,7 @@ static size_t plan_tasks(const bool *enabled, task *tasks)
  * when the input is large enough to repay them. */
 static unsigned threads_for(unsigned asked, size_t nobj)
 {
-    if (asked)
-        return asked;
-    if (nobj < 1024)
-        return 1;
-    long c = sysconf(_SC_NPROCESSORS_ONLN);
-    return c > 1 ? (unsigned)(c > 8 ? 8 : c) : 1;
+    return asked || nobj >= 1024 ? ka_threads_auto(asked) : 1;
 }
 
 /* The threads' results into r: findings merged in order (each thread's are
@@ -812,13 +805,7 @@ int ka_check_run(const ka_objset *s, const ka_check_opts *o, ka_results *r, char
     }
     /* work is pulled from the pool, so a thread that cannot be started
      * only means fewer hands */
-    unsigned started = 1;
-    for (; started < nt; started++)
-        if (pthread_create(&w[started].tid, NULL, work, &w[started]) != 0)
-            break;
-    work(&w[0]);
-    for (unsigned i = 1; i < started; i++)
-        pthread_join(w[i].tid, NULL);
+    ka_threads_run(nt, work, w);
 
     merge_parts(r, w, nt);
     for (unsigned i = 0; i < nt; i++) {

@@ -18,11 +18,11 @@
  */
 #define _GNU_SOURCE
 #include "kubearch/load.h"
+#include "threads.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -861,21 +861,16 @@ static void run_job(job *j)
     }
 }
 
-static void *job_thread(void *arg)
+static void run_job_at(void *jobs, unsigned i)
 {
-    run_job(arg);
-    return NULL;
+    run_job(&((job *)jobs)[i]);
 }
 
 /* Threads for an input of n bytes cut into nu units: only when the input is
  * large enough to repay them (4 MiB and two units a thread). */
 static unsigned threads_for(const ka_limits *lim, size_t n, size_t nu)
 {
-    unsigned t = lim->threads;
-    if (t == 0) {
-        long c = sysconf(_SC_NPROCESSORS_ONLN);
-        t = c > 0 ? (unsigned)(c > 8 ? 8 : c) : 1;
-    }
+    unsigned t = ka_threads_auto(lim->threads);
     if (n < ((size_t)4 << 20))
         return 1;
     while (t > 1 && nu < (size_t)t * 2)
@@ -908,19 +903,7 @@ static void load_all(ka_file *f, const char *data, size_t n, bool mapped, const 
             k++;
         j->nu = (size_t)(units + k - j->u);
     }
-    pthread_t *tid = ka_xcalloc(nt, sizeof *tid);
-    bool *started = ka_xcalloc(nt, sizeof *started);
-    for (unsigned t = 1; t < nt; t++)
-        started[t] = pthread_create(&tid[t], NULL, job_thread, &jobs[t]) == 0;
-    run_job(&jobs[0]);
-    for (unsigned t = 1; t < nt; t++) {
-        if (started[t])
-            pthread_join(tid[t], NULL);
-        else
-            run_job(&jobs[t]); /* no thread to be had: here, in order */
-    }
-    free(tid);
-    free(started);
+    ka_threads_run(nt, run_job_at, jobs);
     free(units);
     /* in input order: documents, diagnostics, and the arenas the file now owns;
      * the file keeps the vector itself (freed by ka_file_free) */

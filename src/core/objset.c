@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "kubearch/object.h"
 #include "hmap.h"
+#include "threads.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -29,6 +30,7 @@ struct ka_objset {
     ka_hmap crd_scope;   /* group \0 kind -> (void*)scope */
     ka_hmap scalers;     /* ns \0 target kind \0 target name -> ka_ptrvec* */
     ka_buf key;
+    ka_arena *arena2;    /* keys of by_name, by_label and by_podlabel (built on a thread of their own) */
 };
 
 ka_objset *ka_objset_new(const ka_limits *lim)
@@ -40,9 +42,10 @@ ka_objset *ka_objset_new(const ka_limits *lim)
         ka_limits_default(&s->lim);
     s->arena = ka_arena_new();
     ka_hmap_init(&s->by_kind, s->arena);
-    ka_hmap_init(&s->by_name, s->arena);
-    ka_hmap_init(&s->by_label, s->arena);
-    ka_hmap_init(&s->by_podlabel, s->arena);
+    s->arena2 = ka_arena_new();
+    ka_hmap_init(&s->by_name, s->arena2);
+    ka_hmap_init(&s->by_label, s->arena2);
+    ka_hmap_init(&s->by_podlabel, s->arena2);
     ka_hmap_init(&s->by_ns, s->arena);
     ka_hmap_init(&s->pods_by_ns, s->arena);
     ka_hmap_init(&s->crd_scope, s->arena);
@@ -95,6 +98,7 @@ void ka_objset_free(ka_objset *s)
     ka_hmap_free(&s->crd_scope);
     ka_buf_free(&s->key);
     ka_arena_free(s->arena);
+    ka_arena_free(s->arena2);
     free(s);
 }
 
@@ -120,20 +124,31 @@ static bool is_list_kind(const ka_node *root)
            ka_is_seq(ka_get(root, "items"));
 }
 
-static void push_obj(ka_objset *s, ka_object *o)
+/* Where the objects of a share of a file's documents go: an arena, a
+ * vector and diagnostics of their own, so shares can be built on threads. */
+typedef struct objsink {
+    ka_file *f;
+    ka_arena *arena;
+    ka_diags *d;
+    ka_object **v;
+    size_t n, cap;
+    size_t from, to; /* the documents */
+    ka_diags own;    /* d of the shares after the first */
+} objsink;
+
+static void push_obj(objsink *k, ka_object *o)
 {
-    if (s->nobjs == s->capobjs) {
-        s->capobjs = s->capobjs ? s->capobjs * 2 : 256;
-        s->objs = ka_xrealloc(s->objs, s->capobjs * sizeof *s->objs);
+    if (k->n == k->cap) {
+        k->cap = k->cap ? k->cap * 2 : 256;
+        k->v = ka_xrealloc(k->v, k->cap * sizeof *k->v);
     }
-    o->index = (uint32_t)s->nobjs;
-    s->objs[s->nobjs++] = o;
+    k->v[k->n++] = o;
 }
 
-static void add_object(ka_objset *s, ka_file *f, const ka_node *root, ka_diags *d, int depth)
+static void add_object(objsink *k, const ka_node *root, int depth)
 {
     if (!ka_is_map(root)) {
-        ka_diag_add(d, KA_DIAG_ERROR, f->src.path, root->line, root->col,
+        ka_diag_add(k->d, KA_DIAG_ERROR, k->f->src.path, root->line, root->col,
                     "document is a %s, not a Kubernetes object (a mapping)",
                     root->type == KA_NODE_SEQ ? "sequence" : "scalar");
         return;
@@ -144,12 +159,12 @@ static void add_object(ka_objset *s, ka_file *f, const ka_node *root, ka_diags *
             const ka_node *it = KA_SEQ_ITEM(items, i);
             if (ka_is_null(it))
                 continue;
-            add_object(s, f, it, d, depth + 1);
+            add_object(k, it, depth + 1);
         }
         return;
     }
-    ka_object *o = ka_arena_zalloc(f->arena, sizeof *o);
-    o->file = f;
+    ka_object *o = ka_arena_zalloc(k->arena, sizeof *o);
+    o->file = k->f;
     o->root = root;
     o->api_version = ka_node_str(ka_get(root, "apiVersion"));
     o->kind = ka_node_str(ka_get(root, "kind"));
@@ -159,10 +174,21 @@ static void add_object(ka_objset *s, ka_file *f, const ka_node *root, ka_diags *
         o->meta = NULL;
     o->name = ka_node_str(ka_get(o->meta, "name"));
     o->ns = ka_node_str(ka_get(o->meta, "namespace"));
-    o->labels = ka_labels_from_node(f->arena, ka_get(o->meta, "labels"));
-    o->annotations = ka_labels_from_node(f->arena, ka_get(o->meta, "annotations"));
-    ka_podview_build(f->arena, o);
-    push_obj(s, o);
+    o->labels = ka_labels_from_node(k->arena, ka_get(o->meta, "labels"));
+    o->annotations = ka_labels_from_node(k->arena, ka_get(o->meta, "annotations"));
+    ka_podview_build(k->arena, o);
+    push_obj(k, o);
+}
+
+static void add_share(void *sinks, unsigned i)
+{
+    objsink *k = &((objsink *)sinks)[i];
+    for (size_t j = k->from; j < k->to; j++) {
+        const ka_node *root = k->f->docs[j].root;
+        if (!root || ka_is_null(root))
+            continue; /* empty, comment-only or rejected */
+        add_object(k, root, 0);
+    }
 }
 
 void ka_objset_add_file(ka_objset *s, ka_file *f, ka_diags *d)
@@ -173,12 +199,36 @@ void ka_objset_add_file(ka_objset *s, ka_file *f, ka_diags *d)
     }
     f->index = (uint32_t)s->nfiles;
     s->files[s->nfiles++] = f;
-    for (size_t i = 0; i < f->ndocs; i++) {
-        const ka_node *root = f->docs[i].root;
-        if (!root || ka_is_null(root))
-            continue; /* empty, comment-only or rejected */
-        add_object(s, f, root, d, 0);
+    /* a file of many documents (the large ones parsed on threads) has its
+     * objects built on threads too, in contiguous shares merged in order */
+    unsigned nt = f->ndocs >= 4096 ? ka_threads_auto(s->lim.threads) : 1;
+    objsink *k = ka_xcalloc(nt, sizeof *k);
+    for (unsigned t = 0; t < nt; t++) {
+        k[t].f = f;
+        k[t].arena = t == 0 ? f->arena : ka_arena_new();
+        ka_diags_init(&k[t].own);
+        k[t].d = t == 0 ? d : &k[t].own;
+        k[t].from = f->ndocs * t / nt;
+        k[t].to = f->ndocs * (t + 1) / nt;
     }
+    ka_threads_run(nt, add_share, k);
+    for (unsigned t = 0; t < nt; t++) {
+        if (s->nobjs + k[t].n > s->capobjs) {
+            s->capobjs = s->capobjs * 2 > s->nobjs + k[t].n ? s->capobjs * 2 : s->nobjs + k[t].n;
+            s->objs = ka_xrealloc(s->objs, s->capobjs * sizeof *s->objs);
+        }
+        for (size_t j = 0; j < k[t].n; j++) {
+            k[t].v[j]->index = (uint32_t)s->nobjs;
+            s->objs[s->nobjs++] = k[t].v[j];
+        }
+        free(k[t].v);
+        if (t > 0) {
+            ka_diags_append_move(d, &k[t].own);
+            ka_arena_absorb(f->arena, k[t].arena);
+        }
+        ka_diags_free(&k[t].own);
+    }
+    free(k);
     s->indexed = false;
 }
 
@@ -360,6 +410,37 @@ static void index_scaler(ka_objset *s, const ka_object *o)
         vec_add(&s->scalers, ka_key3(&s->key, o->ns, kind, name), o);
 }
 
+/* One of the two halves of the indexes (they use different arenas and key
+ * buffers, so they are built at once on two threads). */
+static void index_half(void *set, unsigned which)
+{
+    ka_objset *s = set;
+    if (which == 1) {
+        ka_buf key;
+        ka_buf_init(&key);
+        ka_hmap_reserve(&s->by_name, s->nobjs); /* names are nearly all distinct */
+        for (size_t i = 0; i < s->nobjs; i++) {
+            const ka_object *o = s->objs[i];
+            *ka_hmap_slot(&s->by_name, ka_key3(&key, o->kind, o->ns, o->name)) = (void *)o;
+            for (size_t j = 0; j < o->labels.n; j++)
+                vec_add(&s->by_label, ka_key3(&key, o->ns, o->labels.kv[j].key, o->labels.kv[j].val), o);
+            for (size_t j = 0; o->pod && j < o->pod->labels.n; j++)
+                vec_add(&s->by_podlabel,
+                        ka_key3(&key, o->ns, o->pod->labels.kv[j].key, o->pod->labels.kv[j].val), o);
+        }
+        ka_buf_free(&key);
+        return;
+    }
+    for (size_t i = 0; i < s->nobjs; i++) {
+        const ka_object *o = s->objs[i];
+        vec_add(&s->by_kind, o->kind, o);
+        vec_add(&s->by_ns, o->ns, o);
+        index_scaler(s, o);
+        if (o->pod)
+            vec_add(&s->pods_by_ns, o->ns, o);
+    }
+}
+
 void ka_objset_index(ka_objset *s)
 {
     if (s->indexed)
@@ -386,18 +467,12 @@ void ka_objset_index(ka_objset *s)
         } else if (o->scope == KA_SCOPE_CLUSTER) {
             o->ns = (ka_str){ "", 0 };
         }
-        vec_add(&s->by_kind, o->kind, o);
-        *ka_hmap_slot(&s->by_name, ka_key3(&s->key, o->kind, o->ns, o->name)) = o;
-        vec_add(&s->by_ns, o->ns, o);
-        for (size_t j = 0; j < o->labels.n; j++)
-            vec_add(&s->by_label, ka_key3(&s->key, o->ns, o->labels.kv[j].key, o->labels.kv[j].val), o);
-        index_scaler(s, o);
-        if (o->pod) {
-            vec_add(&s->pods_by_ns, o->ns, o);
-            for (size_t j = 0; j < o->pod->labels.n; j++)
-                vec_add(&s->by_podlabel,
-                        ka_key3(&s->key, o->ns, o->pod->labels.kv[j].key, o->pod->labels.kv[j].val), o);
-        }
+    }
+    if (s->nobjs >= 4096 && ka_threads_auto(s->lim.threads) > 1) {
+        ka_threads_run(2, index_half, s);
+    } else {
+        index_half(s, 0);
+        index_half(s, 1);
     }
     s->indexed = true;
 }

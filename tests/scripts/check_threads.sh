@@ -40,5 +40,28 @@ run "all case inputs" json $all
 run "all case inputs" text $all
 # shellcheck disable=SC2086
 run "all case inputs" sarif $all
+# a file of many documents: its objects and indexes are built on threads
+# too (from 4,096 documents), with documents that are not objects (their
+# errors must keep their order) and Lists among them
+awk 'BEGIN {
+    for (i = 0; i < 6000; i++) {
+        if (i) print "---"
+        ns = sprintf("ns-%d", i % 300)
+        if (i % 997 == 5) { print "- a sequence, not an object"; continue }
+        if (i % 1499 == 7) {
+            printf "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: in-list-%d, namespace: %s}}\n", i, ns
+            continue
+        }
+        if (i % 3 == 0)
+            printf "apiVersion: v1\nkind: Service\nmetadata:\n  name: s%d\n  namespace: %s\nspec:\n  selector: {app: a%d}\n  ports: [{port: 80, targetPort: http}]\n", i, ns, i % 7
+        else
+            printf "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d%d\n  namespace: %s\n  labels: {app: a%d}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: a%d}}\n  template:\n    metadata: {labels: {app: a%d}}\n    spec:\n      containers: [{name: c, image: \"r/i:1\", ports: [{name: http, containerPort: 8080}]}]\n", i, ns, i % 7, i % 7, i % 7
+    }
+}' >"$tmp/many.yaml"
+run "6,000 documents" json "$tmp/many.yaml"
+grep -q '"objects":' "$tmp/out1" || { echo "FAIL 6,000 documents: no summary"; fail=1; }
+grep -c 'not a Kubernetes object' "$tmp/err1" | grep -qx 7 ||
+    { echo "FAIL 6,000 documents: want 7 non-object errors, got: $(grep -c 'not a Kubernetes object' "$tmp/err1")"; fail=1; }
+
 [ "$fail" = 0 ] && echo "check threads: $n inputs and all together give the same output on 1, 3 and 8 threads"
 exit "$fail"
