@@ -10,10 +10,13 @@
 # namespace carries a broken relation (Service selector typo, policy selecting
 # nothing, Ingress backend missing) so that the cross-object rules report.
 #
-# Times, best of $BENCH_RUNS (default 3): the bare libyaml event parse
+# Times, best of $BENCH_RUNS rounds (default 5; each round runs every
+# command once, so a busy spell of the machine touches them alike): the bare
+# libyaml event parse
 # (bench/yaml_parse.c), `kubearch check -o json` with one cheap rule (the
 # cost of loading, indexing and writing), with the default rules, with every
-# rule (--enable-all), and with only the cross-object rules ($CROSSOBJ_RULES).
+# rule (--enable-all), with only the cross-object rules ($CROSSOBJ_RULES), and
+# with the default rules on one thread (-j1).
 # The target (issue 3): check within 1.5x of the bare parse. A quadratic rule
 # shows up as the check time growing faster than the input: run with
 # CROSSOBJ_NAMESPACES=1000 and 4000 to see, or with BENCH_INSTR=1, which counts
@@ -30,7 +33,7 @@ cd "$(dirname "$0")/.." || exit 2
 
 KUBEARCH=${KUBEARCH:-build/kubearch}
 BENCH_DIR=${BENCH_DIR:-build/bench}
-RUNS=${BENCH_RUNS:-3}
+RUNS=${BENCH_RUNS:-5}
 NNS=${CROSSOBJ_NAMESPACES:-3000}
 CC_BENCH=${CC_BENCH:-cc}
 CROSS_RULES=${CROSSOBJ_RULES:-NET-001,NET-002,NET-003,NET-004,NET-012,NET-013,NET-016,SVC-001,SVC-002,SVC-003,SVC-004,ING-001,ING-002,MON-001,RES-008,PDB-001,PDB-002,PDB-003,PDB-004,PDB-005,PDB-006,HPA-001,HPA-002,HPA-003}
@@ -102,32 +105,39 @@ objects=$(grep -c '^kind: ' "$INPUT")
 echo "== cross-object: $INPUT ($NNS namespaces, $objects objects, $(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1048576 }') MiB), best of $RUNS"
 row "" "wall (s)" "vs parse" "cpu (s)" "vs parse"
 
-measure "$BENCH_DIR/yaml_parse" "$INPUT"
-[ "$RC" = 0 ] || die "bare parse failed: $(head -n 3 "$BENCH_DIR/crossobj.err")"
+# in rounds (bench/measure.sh): each round runs every command once
+for ((round = 0; round < RUNS; round++)); do
+    measure_once parse "$BENCH_DIR/yaml_parse" "$INPUT"
+    [ "$RC" = 0 ] || die "bare parse failed: $(head -n 3 "$BENCH_DIR/crossobj.err")"
+    # loading, indexing and writing with one cheap per-object rule: what the
+    # cross-object rules add is measured against this
+    measure_once load "$KUBEARCH" check -o json --rules IMG-001 "$INPUT"
+    [ "$RC" -le 1 ] || die "kubearch check exited $RC: $(head -n 3 "$BENCH_DIR/crossobj.err")"
+    measure_once default "$KUBEARCH" check -o json "$INPUT"
+    [ "$RC" -le 1 ] || die "kubearch check exited $RC: $(head -n 3 "$BENCH_DIR/crossobj.err")"
+    measure_once all "$KUBEARCH" check -o json --enable-all "$INPUT"
+    [ "$RC" -le 1 ] || die "kubearch check --enable-all exited $RC: $(head -n 3 "$BENCH_DIR/crossobj.err")"
+    measure_once cross "$KUBEARCH" check -o json --rules "$CROSS_RULES" "$INPUT"
+    [ "$RC" -le 1 ] || die "kubearch check --rules exited $RC: $(head -n 3 "$BENCH_DIR/crossobj.err")"
+    measure_once onethread "$KUBEARCH" check -o json -j1 "$INPUT"
+done
+measured parse
 tp=$T cp=$C
 row "libyaml bare event parse" "$tp" "1.00" "$cp" "1.00"
-
-# loading, indexing and writing with one cheap per-object rule: what the
-# cross-object rules add is measured against this
-measure "$KUBEARCH" check -o json --rules IMG-001 "$INPUT"
-[ "$RC" -le 1 ] || die "kubearch check exited $RC: $(head -n 3 "$BENCH_DIR/crossobj.err")"
+measured load
 tl=$T cl=$C
 row "kubearch check -o json (IMG-001 only)" "$tl" "$(div "$tl" "$tp")" "$cl" "$(div "$cl" "$cp")"
-
-measure "$KUBEARCH" check -o json "$INPUT"
-[ "$RC" -le 1 ] || die "kubearch check exited $RC: $(head -n 3 "$BENCH_DIR/crossobj.err")"
+measured default
 ta=$T ca=$C
 row "kubearch check -o json (default rules)" "$ta" "$(div "$ta" "$tp")" "$ca" "$(div "$ca" "$cp")"
-
-measure "$KUBEARCH" check -o json --enable-all "$INPUT"
-[ "$RC" -le 1 ] || die "kubearch check --enable-all exited $RC: $(head -n 3 "$BENCH_DIR/crossobj.err")"
+measured all
 te=$T ce=$C
 row "kubearch check -o json --enable-all" "$te" "$(div "$te" "$tp")" "$ce" "$(div "$ce" "$cp")"
-
-measure "$KUBEARCH" check -o json --rules "$CROSS_RULES" "$INPUT"
-[ "$RC" -le 1 ] || die "kubearch check --rules exited $RC: $(head -n 3 "$BENCH_DIR/crossobj.err")"
+measured cross
 tc=$T cc=$C
 row "kubearch check -o json (cross-object)" "$tc" "$(div "$tc" "$tp")" "$cc" "$(div "$cc" "$cp")"
+measured onethread
+row "kubearch check -o json -j1 (one thread)" "$T" "$(div "$T" "$tp")" "$C" "$(div "$C" "$cp")"
 
 echo
 NO_COLOR=1 "$KUBEARCH" check --no-hints --rules "$CROSS_RULES" "$INPUT" 2>/dev/null |

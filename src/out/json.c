@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Rule ids, hints, file names, kinds and namespaces repeat across findings:
- * each is escaped once. The cache is direct-mapped by address and length
+/* Rule ids, hints, file names, kinds, namespaces and the messages without
+ * conversions repeat across findings: each is escaped once. The cache is direct-mapped by address and length
  * (the strings live as long as the results: the rule table, the set's files
  * and nodes). */
 #define ESC_SLOTS 512
@@ -52,7 +52,8 @@ static void finding_json(ka_buf *b, esc_cache *c, const ka_finding *x)
         json_str_cached(b, c, x->container);
     }
     ka_buf_adds(b, ",\"message\":");
-    ka_buf_json_str(b, ka_str_c(x->message));
+    /* by address: a message without conversions is its rule's literal */
+    json_str_cached(b, c, ka_str_c(x->message));
     ka_buf_adds(b, ",\"hint\":");
     json_str_cached(b, c, ka_str_c(x->hint ? x->hint : ""));
     ka_buf_addc(b, '}');
