@@ -20,8 +20,9 @@ void ka_hmap_free(ka_hmap *m)
     m->n = m->cap = 0;
 }
 
-static void resize(ka_hmap *m, size_t cap)
+static void grow(ka_hmap *m)
 {
+    size_t cap = m->cap ? m->cap * 2 : 64;
     ka_hmap_ent *e = ka_xcalloc(cap, sizeof *e);
     for (size_t i = 0; i < m->cap; i++) {
         if (!m->e[i].key.p)
@@ -34,20 +35,6 @@ static void resize(ka_hmap *m, size_t cap)
     free(m->e);
     m->e = e;
     m->cap = cap;
-}
-
-static void grow(ka_hmap *m)
-{
-    resize(m, m->cap ? m->cap * 2 : 64);
-}
-
-void ka_hmap_reserve(ka_hmap *m, size_t n)
-{
-    size_t cap = m->cap ? m->cap : 64;
-    while (n * 4 > cap * 3)
-        cap *= 2;
-    if (cap > m->cap)
-        resize(m, cap);
 }
 
 void **ka_hmap_slot(ka_hmap *m, ka_str key)

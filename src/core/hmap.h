@@ -21,8 +21,6 @@ typedef struct ka_hmap {
 
 void ka_hmap_init(ka_hmap *m, ka_arena *a);
 void ka_hmap_free(ka_hmap *m);
-/* Room for n keys in all, so that adding them does not rehash. */
-void ka_hmap_reserve(ka_hmap *m, size_t n);
 /* Slot for key: *slot is NULL when the key is new. */
 void **ka_hmap_slot(ka_hmap *m, ka_str key);
 void *ka_hmap_get(const ka_hmap *m, ka_str key);

@@ -13,6 +13,68 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* Objects by kind, namespace and name: an open-addressing table of the
+ * objects themselves, compared through their fields, so no key is built or
+ * copied (every object is in it). */
+typedef struct name_ent {
+    uint64_t hash;
+    const ka_object *o;
+} name_ent;
+
+typedef struct name_map {
+    name_ent *e;
+    size_t cap; /* a power of two, at least twice the objects */
+} name_map;
+
+static uint64_t name_hash(ka_str kind, ka_str ns, ka_str name)
+{
+    uint64_t h = ka_hash(kind.p, kind.n);
+    h = (h ^ ka_hash(ns.p, ns.n)) * 0x9E3779B97F4A7C15ull;
+    h = (h ^ ka_hash(name.p, name.n)) * 0xC2B2AE3D27D4EB4Full;
+    return h ^ (h >> 31);
+}
+
+static void names_free(name_map *m)
+{
+    free(m->e);
+    m->e = NULL;
+    m->cap = 0;
+}
+
+/* A later object of the same kind, namespace and name replaces an earlier one. */
+static void names_build(name_map *m, ka_object *const *objs, size_t n)
+{
+    names_free(m);
+    m->cap = 16;
+    while (m->cap < n * 2)
+        m->cap *= 2;
+    m->e = ka_xcalloc(m->cap, sizeof *m->e);
+    for (size_t i = 0; i < n; i++) {
+        const ka_object *o = objs[i];
+        uint64_t h = name_hash(o->kind, o->ns, o->name);
+        size_t j = (size_t)h & (m->cap - 1);
+        for (; m->e[j].o; j = (j + 1) & (m->cap - 1))
+            if (m->e[j].hash == h && ka_str_eq(m->e[j].o->kind, o->kind) &&
+                ka_str_eq(m->e[j].o->ns, o->ns) && ka_str_eq(m->e[j].o->name, o->name))
+                break;
+        m->e[j] = (name_ent){ h, o };
+    }
+}
+
+static const ka_object *names_find(const name_map *m, ka_str kind, ka_str ns, ka_str name)
+{
+    if (!m->cap)
+        return NULL;
+    uint64_t h = name_hash(kind, ns, name);
+    for (size_t j = (size_t)h & (m->cap - 1); m->e[j].o; j = (j + 1) & (m->cap - 1)) {
+        const ka_object *o = m->e[j].o;
+        if (m->e[j].hash == h && ka_str_eq(o->kind, kind) && ka_str_eq(o->ns, ns) &&
+            ka_str_eq(o->name, name))
+            return o;
+    }
+    return NULL;
+}
+
 struct ka_objset {
     ka_limits lim;
     ka_arena *arena;     /* objects, index keys */
@@ -22,7 +84,7 @@ struct ka_objset {
     size_t nobjs, capobjs;
     bool indexed;
     ka_hmap by_kind;     /* kind -> ka_ptrvec* */
-    ka_hmap by_name;     /* kind \0 ns \0 name -> object */
+    name_map by_name;    /* (kind, ns, name) -> object */
     ka_hmap by_label;    /* ns \0 key \0 val -> ka_ptrvec* */
     ka_hmap by_podlabel; /* ns \0 key \0 val -> ka_ptrvec* */
     ka_hmap by_ns;       /* ns -> ka_ptrvec* */
@@ -30,7 +92,7 @@ struct ka_objset {
     ka_hmap crd_scope;   /* group \0 kind -> (void*)scope */
     ka_hmap scalers;     /* ns \0 target kind \0 target name -> ka_ptrvec* */
     ka_buf key;
-    ka_arena *arena2;    /* keys of by_name, by_label and by_podlabel (built on a thread of their own) */
+    ka_arena *arena2;    /* keys of by_label and by_podlabel (built on a thread of their own) */
 };
 
 ka_objset *ka_objset_new(const ka_limits *lim)
@@ -43,7 +105,6 @@ ka_objset *ka_objset_new(const ka_limits *lim)
     s->arena = ka_arena_new();
     ka_hmap_init(&s->by_kind, s->arena);
     s->arena2 = ka_arena_new();
-    ka_hmap_init(&s->by_name, s->arena2);
     ka_hmap_init(&s->by_label, s->arena2);
     ka_hmap_init(&s->by_podlabel, s->arena2);
     ka_hmap_init(&s->by_ns, s->arena);
@@ -94,7 +155,7 @@ void ka_objset_free(ka_objset *s)
     free_vec_map(&s->by_ns);
     free_vec_map(&s->pods_by_ns);
     free_vec_map(&s->scalers);
-    ka_hmap_free(&s->by_name);
+    names_free(&s->by_name);
     ka_hmap_free(&s->crd_scope);
     ka_buf_free(&s->key);
     ka_arena_free(s->arena);
@@ -418,10 +479,9 @@ static void index_half(void *set, unsigned which)
     if (which == 1) {
         ka_buf key;
         ka_buf_init(&key);
-        ka_hmap_reserve(&s->by_name, s->nobjs); /* names are nearly all distinct */
+        names_build(&s->by_name, s->objs, s->nobjs);
         for (size_t i = 0; i < s->nobjs; i++) {
             const ka_object *o = s->objs[i];
-            *ka_hmap_slot(&s->by_name, ka_key3(&key, o->kind, o->ns, o->name)) = (void *)o;
             for (size_t j = 0; j < o->labels.n; j++)
                 vec_add(&s->by_label, ka_key3(&key, o->ns, o->labels.kv[j].key, o->labels.kv[j].val), o);
             for (size_t j = 0; o->pod && j < o->pod->labels.n; j++)
@@ -451,7 +511,7 @@ void ka_objset_index(ka_objset *s)
     free_vec_map(&s->by_ns);
     free_vec_map(&s->pods_by_ns);
     free_vec_map(&s->scalers);
-    ka_hmap_free(&s->by_name);
+    names_free(&s->by_name);
     learn_crd_scopes(s);
     for (size_t i = 0; i < s->nobjs; i++) {
         ka_object *o = s->objs[i];
@@ -508,8 +568,7 @@ static ka_objlist list3(const ka_hmap *m, ka_str x, ka_str y, ka_str z)
 
 const ka_object *ka_objset_find(const ka_objset *s, const char *kind, ka_str ns, ka_str name)
 {
-    ka_objlist l = list3(&s->by_name, ka_str_c(kind), ns, name);
-    return l.n ? l.v[0] : NULL;
+    return names_find(&s->by_name, ka_str_c(kind), ns, name);
 }
 
 ka_objlist ka_objset_by_label(const ka_objset *s, ka_str ns, ka_str key, ka_str val)
