@@ -387,19 +387,32 @@ bool ka_present(const ka_ctx *ctx, const char *kind, ka_str ns, ka_str name)
     return false;
 }
 
-void *ka_ctx_once(ka_ctx *ctx, _Atomic(void *) *slot, void *(*build)(ka_ctx *ctx))
+void *ka_ctx_once(ka_ctx *ctx, ka_once *o, void *(*build)(ka_ctx *ctx))
 {
-    void *p = atomic_load_explicit(slot, memory_order_acquire);
+    void *p = atomic_load_explicit(&o->p, memory_order_acquire);
     if (p)
         return p;
-    pthread_mutex_lock(&ctx->run->lock);
-    p = atomic_load_explicit(slot, memory_order_relaxed);
+    pthread_mutex_lock(&o->lock);
+    p = atomic_load_explicit(&o->p, memory_order_relaxed);
     if (!p) {
         p = build(ctx);
-        atomic_store_explicit(slot, p, memory_order_release);
+        atomic_store_explicit(&o->p, p, memory_order_release);
     }
-    pthread_mutex_unlock(&ctx->run->lock);
+    pthread_mutex_unlock(&o->lock);
     return p;
+}
+
+static void once_init(ka_once *o)
+{
+    atomic_init(&o->p, NULL);
+    pthread_mutex_init(&o->lock, NULL);
+}
+
+/* What o held (NULL when never built); o is done with. */
+static void *once_done(ka_once *o)
+{
+    pthread_mutex_destroy(&o->lock);
+    return atomic_load(&o->p);
 }
 
 static void *build_rbac(ka_ctx *ctx)
@@ -767,8 +780,12 @@ int ka_check_run(const ka_objset *s, const ka_check_opts *o, ka_results *r, char
     if (ka_check_select(o, r->enabled, err, errn) < 0)
         return -1;
     ka_run run;
-    memset(&run, 0, sizeof run);
-    pthread_mutex_init(&run.lock, NULL);
+    for (int k = 0; k < KA_IX_COUNT; k++)
+        once_init(&run.ix[k]);
+    once_init(&run.lr);
+    once_init(&run.netpol);
+    once_init(&run.rbac);
+    run.netmodel = false;
     uint32_t *ranks = rule_ranks();
     size_t nobj = ka_objset_count(s);
 
@@ -821,11 +838,11 @@ int ka_check_run(const ka_objset *s, const ka_check_opts *o, ka_results *r, char
     free(p.tasks);
     free(ranks);
     for (int k = 0; k < KA_IX_COUNT; k++)
-        ka_selindex_free(atomic_load(&run.ix[k]));
-    ka_rbac_free(atomic_load(&run.rbac));
-    ka_lrcache_free(atomic_load(&run.lr));
+        ka_selindex_free(once_done(&run.ix[k]));
+    ka_rbac_free(once_done(&run.rbac));
+    ka_lrcache_free(once_done(&run.lr));
     ka_netcache_free(&run);
-    pthread_mutex_destroy(&run.lock);
+    once_done(&run.netpol);
 
     if (r->nscorecard > 1)
         qsort(r->scorecard, r->nscorecard, sizeof *r->scorecard, cmp_scorecard);

@@ -21,13 +21,17 @@ enum { KA_IX_SERVICE, KA_IX_PDB, KA_IX_NETPOL, KA_IX_COUNT };
  * NetworkPolicy model is completed by the network set rules, so only the
  * rbac (resp. network) category set rules may use them; the engine runs
  * each of those two groups on one thread. */
+typedef struct ka_once {
+    _Atomic(void *) p;
+    pthread_mutex_t lock; /* held while p is built: a thread needing another cache goes on */
+} ka_once;
+
 typedef struct ka_run {
-    pthread_mutex_t lock;            /* held while a cache is built */
-    _Atomic(void *) ix[KA_IX_COUNT]; /* ka_selindex */
-    _Atomic(void *) lr;              /* LimitRange defaults (limitrange.c) */
-    _Atomic(void *) netpol;          /* the compiled policies (rules_netpol.c) */
-    _Atomic(void *) rbac;            /* the RBAC model */
-    bool netmodel;                   /* the policies' model is built */
+    ka_once ix[KA_IX_COUNT]; /* ka_selindex */
+    ka_once lr;              /* LimitRange defaults (limitrange.c) */
+    ka_once netpol;          /* the compiled policies (rules_netpol.c) */
+    ka_once rbac;            /* the RBAC model */
+    bool netmodel;           /* the policies' model is built */
 } ka_run;
 
 /* What a rule function sees: one per thread of the run. */
@@ -43,8 +47,8 @@ struct ka_ctx {
     const uint32_t *rule_rank;  /* per rule table row: its place in id order */
 };
 
-/* *slot, built by build(ctx) if no thread has built it yet. */
-void *ka_ctx_once(ka_ctx *ctx, _Atomic(void *) *slot, void *(*build)(ka_ctx *ctx));
+/* What o holds, built by build(ctx) if no thread has built it yet. */
+void *ka_ctx_once(ka_ctx *ctx, ka_once *o, void *(*build)(ka_ctx *ctx));
 
 typedef struct ka_lrcache ka_lrcache;
 /* The request (limits false) or limit for res that the namespace's

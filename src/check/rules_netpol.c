@@ -120,7 +120,7 @@ static ka_netpol *policies(ka_ctx *ctx)
 
 void ka_netcache_free(ka_run *run)
 {
-    ka_netpol_free(atomic_exchange(&run->netpol, NULL));
+    ka_netpol_free(atomic_exchange(&run->netpol.p, NULL));
     run->netmodel = false;
 }
 
