@@ -22,6 +22,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -837,9 +838,8 @@ static void loader_done(loader *L)
     free(L->itab);
 }
 
-/* A thread's share of the units: its own loader, arena and diagnostics,
- * merged in input order afterwards, so the result is the one a single
- * thread gives. */
+/* A share of the units: its own loader, arena and diagnostics, merged in
+ * input order afterwards, so the result is the one a single thread gives. */
 typedef struct job {
     loader L;
     ka_diags d;
@@ -861,9 +861,20 @@ static void run_job(job *j)
     }
 }
 
-static void run_job_at(void *jobs, unsigned i)
+/* The shares, taken by the threads as they become free: a thread slowed
+ * down (by another process, say) parses fewer of them. */
+typedef struct job_pool {
+    job *v;
+    size_t n;
+    atomic_size_t next;
+} job_pool;
+
+static void run_jobs(void *pool, unsigned thread)
 {
-    run_job(&((job *)jobs)[i]);
+    (void)thread;
+    job_pool *p = pool;
+    for (size_t j; (j = atomic_fetch_add(&p->next, 1)) < p->n;)
+        run_job(&p->v[j]);
 }
 
 /* Threads for an input of n bytes cut into nu units: only when the input is
@@ -887,38 +898,40 @@ static void load_all(ka_file *f, const char *data, size_t n, bool mapped, const 
     size_t nu;
     unit *units = plan_units(data, n, wide, lim, &nu);
     unsigned nt = threads_for(lim, n, nu);
-    job *jobs = ka_xcalloc(nt, sizeof *jobs);
-    /* contiguous shares of about n / nt bytes each */
+    /* with threads, four shares a thread, contiguous, of about n / nj bytes */
+    size_t nj = nt == 1 ? 1 : nu < (size_t)nt * 4 ? nu : (size_t)nt * 4;
+    job *jobs = ka_xcalloc(nj, sizeof *jobs);
     size_t k = 0;
-    for (unsigned t = 0; t < nt; t++) {
+    for (size_t t = 0; t < nj; t++) {
         job *j = &jobs[t];
         ka_diags_init(&j->d);
         ka_arena *a = t == 0 ? f->arena : ka_arena_new();
-        loader_init(&j->L, a, f->src.path, lim, t == 0 ? d : &j->d, n / nt);
+        loader_init(&j->L, a, f->src.path, lim, t == 0 ? d : &j->d, n / nj);
         j->data = data;
         j->mapped = mapped;
         j->u = units + k;
-        size_t limit = (size_t)((double)n * (t + 1) / nt);
-        while (k < nu && (t + 1 == nt || units[k].start < limit))
+        size_t limit = (size_t)((double)n * (double)(t + 1) / (double)nj);
+        while (k < nu && (t + 1 == nj || units[k].start < limit))
             k++;
         j->nu = (size_t)(units + k - j->u);
     }
-    ka_threads_run(nt, run_job_at, jobs);
+    job_pool pool = { jobs, nj, 0 };
+    ka_threads_run(nt, run_jobs, &pool);
     free(units);
     /* in input order: documents, diagnostics, and the arenas the file now owns;
      * the file keeps the vector itself (freed by ka_file_free) */
     loader *L0 = &jobs[0].L;
     size_t ndocs = 0;
-    for (unsigned t = 0; t < nt; t++)
+    for (size_t t = 0; t < nj; t++)
         ndocs += jobs[t].L.ndocs;
     f->ndocs = ndocs;
     f->docs = ndocs ? ka_xrealloc(L0->docs, ndocs * sizeof(ka_doc)) : NULL;
     if (!ndocs)
         free(L0->docs);
-    if (nt > 1)
-        f->extra = ka_xcalloc(nt - 1, sizeof *f->extra);
+    if (nj > 1)
+        f->extra = ka_xcalloc(nj - 1, sizeof *f->extra);
     size_t at = L0->ndocs;
-    for (unsigned t = 1; t < nt; t++) {
+    for (size_t t = 1; t < nj; t++) {
         if (jobs[t].L.ndocs)
             memcpy(f->docs + at, jobs[t].L.docs, jobs[t].L.ndocs * sizeof(ka_doc));
         at += jobs[t].L.ndocs;
