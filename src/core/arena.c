@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KA_ARENA_CHUNK (256u * 1024u)
+#define KA_ARENA_CHUNK (1024u * 1024u) /* untouched room costs address space, not memory */
 
 typedef struct ka_chunk {
     struct ka_chunk *next;
