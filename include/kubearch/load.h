@@ -38,8 +38,7 @@ typedef struct ka_file {
     ka_doc *docs;
     size_t bytes;
     uint32_t index;            /* input order within an object set */
-    size_t nextra;             /* arenas of the threads that parsed parts of it */
-    ka_arena **extra;
+    uint32_t shares;           /* parts parsed apart, on threads (1: all on one) */
 } ka_file;
 
 /* Parse a buffer (copied into the file's arena). path is used for diagnostics.

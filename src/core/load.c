@@ -915,11 +915,12 @@ static void load_all(ka_file *f, const char *data, size_t n, bool mapped, const 
             k++;
         j->nu = (size_t)(units + k - j->u);
     }
+    f->shares = (uint32_t)nj;
     job_pool pool = { jobs, nj, 0 };
     ka_threads_run(nt, run_jobs, &pool);
     free(units);
-    /* in input order: documents, diagnostics, and the arenas the file now owns;
-     * the file keeps the vector itself (freed by ka_file_free) */
+    /* in input order: documents and diagnostics; the shares' arenas join the
+     * file's; the file keeps the vector itself (freed by ka_file_free) */
     loader *L0 = &jobs[0].L;
     size_t ndocs = 0;
     for (size_t t = 0; t < nj; t++)
@@ -928,15 +929,13 @@ static void load_all(ka_file *f, const char *data, size_t n, bool mapped, const 
     f->docs = ndocs ? ka_xrealloc(L0->docs, ndocs * sizeof(ka_doc)) : NULL;
     if (!ndocs)
         free(L0->docs);
-    if (nj > 1)
-        f->extra = ka_xcalloc(nj - 1, sizeof *f->extra);
     size_t at = L0->ndocs;
     for (size_t t = 1; t < nj; t++) {
         if (jobs[t].L.ndocs)
             memcpy(f->docs + at, jobs[t].L.docs, jobs[t].L.ndocs * sizeof(ka_doc));
         at += jobs[t].L.ndocs;
         ka_diags_append_move(d, &jobs[t].d);
-        f->extra[f->nextra++] = jobs[t].L.arena;
+        ka_arena_absorb(f->arena, jobs[t].L.arena);
         free(jobs[t].L.docs);
         loader_done(&jobs[t].L);
     }
@@ -1068,9 +1067,6 @@ void ka_file_free(ka_file *f)
 {
     if (f) {
         free(f->docs);
-        for (size_t i = 0; i < f->nextra; i++)
-            ka_arena_free(f->extra[i]);
-        free(f->extra);
         ka_arena_free(f->arena);
     }
 }

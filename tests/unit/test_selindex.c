@@ -79,6 +79,35 @@ static void test_pdbs_of_pod(void **state)
     ka_objset_free(s);
 }
 
+/* Two query states on one index keep their own results and de-duplication
+ * (threads share the index, each with its own state). */
+static void test_query_states(void **state)
+{
+    (void)state;
+    ka_objset *s = load_set();
+    ka_selindex *ix = ka_selindex_new(s, "PodDisruptionBudget", ka_selector_of_pdb);
+    const ka_object *web = ka_objset_find(s, "Deployment", KA_STR("a"), KA_STR("web"));
+    const ka_object *api = ka_objset_find(s, "Pod", KA_STR("a"), KA_STR("api-0"));
+    ka_selquery q1, q2;
+    memset(&q1, 0, sizeof q1);
+    memset(&q2, 0, sizeof q2);
+    char buf[256];
+    ka_objlist l1 = ka_selindex_match_q(ix, &q1, web->ns, &web->pod->labels);
+    ka_objlist l2 = ka_selindex_match_q(ix, &q2, api->ns, &api->pod->labels);
+    names(l1, buf, sizeof buf);
+    assert_string_equal(buf, "all,expr,exists");
+    names(l2, buf, sizeof buf);
+    assert_string_equal(buf, "all,expr");
+    for (int i = 0; i < 3; i++) { /* the same query again gives the same answer */
+        names(ka_selindex_match_q(ix, &q1, web->ns, &web->pod->labels), buf, sizeof buf);
+        assert_string_equal(buf, "all,expr,exists");
+    }
+    ka_selquery_free(&q1);
+    ka_selquery_free(&q2);
+    ka_selindex_free(ix);
+    ka_objset_free(s);
+}
+
 static void test_pods_of_selector(void **state)
 {
     (void)state;
@@ -106,6 +135,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_services_of_pod),
         cmocka_unit_test(test_pdbs_of_pod),
+        cmocka_unit_test(test_query_states),
         cmocka_unit_test(test_pods_of_selector),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
