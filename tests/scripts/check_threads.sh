@@ -2,9 +2,9 @@
 # The rules run on several threads; their findings are merged and sorted,
 # so the output must not depend on how many. Checks every case input, and
 # all of them at once (many objects, every set-rule task), with every rule
-# and the scorecard, on 1, 3 and 8 threads: the outputs (JSON, text, SARIF)
-# and exit codes must be byte-identical. An explicit -j uses the threads even
-# for a small input (automatic mode waits for 1,024 objects).
+# and the scorecard, on 1, 3 and 8 threads: the outputs (JSON, text, SARIF,
+# YAML, JUnit) and exit codes must be byte-identical. An explicit -j uses the
+# threads even for a small input (automatic mode waits for 1,024 objects).
 # Usage: bash tests/scripts/check_threads.sh BUILD/kubearch
 set -u
 bin=${1:?usage: check_threads.sh KUBEARCH}
@@ -40,6 +40,10 @@ run "all case inputs" json $all
 run "all case inputs" text $all
 # shellcheck disable=SC2086
 run "all case inputs" sarif $all
+# shellcheck disable=SC2086
+run "all case inputs" yaml $all
+# shellcheck disable=SC2086
+run "all case inputs" junit $all
 # a file of many documents: its objects and indexes are built on threads
 # too (from 4,096 documents), with documents that are not objects (their
 # errors must keep their order) and Lists among them
