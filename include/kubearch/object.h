@@ -51,6 +51,7 @@ typedef struct ka_object {
     bool ns_defaulted;        /* namespace omitted and defaulted to "default" */
     ka_scope scope;
     const ka_node *meta;
+    const ka_node *spec;      /* the root's spec (NULL when none): read by most rules */
     ka_labels labels, annotations;
     ka_podview *pod;          /* NULL when the kind has no pod template */
 } ka_object;

@@ -501,9 +501,9 @@ const ka_node *ka_pod_spec_key(const ka_object *o)
     if (ka_kind_is(o, "Pod"))
         holder = o->root;
     else if (ka_kind_is(o, "CronJob"))
-        holder = ka_path(o->root, "spec", "jobTemplate", "spec", "template", NULL);
+        holder = ka_path(o->spec, "jobTemplate", "spec", "template", NULL);
     else
-        holder = ka_path(o->root, "spec", "template", NULL);
+        holder = ka_path(o->spec, "template", NULL);
     const ka_node *k = ka_get_key(holder, "spec");
     return k ? k : (o->pod ? o->pod->spec : NULL);
 }

@@ -85,7 +85,7 @@ static void ns_free(lr_ns *ns)
 static void add_limitrange(ka_lrcache *c, const ka_object *o)
 {
     lr_ns one = { { 0, 0, NULL }, { 0, 0, NULL } };
-    const ka_node *items = ka_path(o->root, "spec", "limits", NULL);
+    const ka_node *items = ka_path(o->spec, "limits", NULL);
     for (uint32_t i = 0; ka_is_seq(items) && i < ka_node_n(items); i++) {
         const ka_node *it = KA_SEQ_ITEM(items, i);
         if (!ka_str_eqc(ka_node_str(ka_get(it, "type")), "Container"))

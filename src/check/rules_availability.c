@@ -61,7 +61,7 @@ void ka_rule_ha001(ka_ctx *ctx, const ka_object *o)
 {
     if (!o->pod)
         return;
-    const ka_node *spec = ka_get(o->root, "spec");
+    const ka_node *spec = o->spec;
     const ka_node *rn = ka_get(spec, "replicas");
     int64_t r;
     if (rn && !ka_is_null(rn) && !ka_int(rn, &r))

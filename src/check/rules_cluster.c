@@ -367,13 +367,13 @@ void ka_setrule_clu005(ka_ctx *ctx, const ka_objset *s)
 
 static bool ingress_has_tls(const ka_object *o)
 {
-    const ka_node *tls = ka_path(o->root, "spec", "tls", NULL);
+    const ka_node *tls = ka_path(o->spec, "tls", NULL);
     return ka_is_seq(tls) && ka_node_n(tls) > 0;
 }
 
 static bool gateway_has_tls(const ka_object *o)
 {
-    const ka_node *ls = ka_path(o->root, "spec", "listeners", NULL);
+    const ka_node *ls = ka_path(o->spec, "listeners", NULL);
     for (uint32_t i = 0; ka_is_seq(ls) && i < ka_node_n(ls); i++) {
         ka_str p = ka_node_str(ka_get(KA_SEQ_ITEM(ls, i), "protocol"));
         if (ka_str_eqc(p, "HTTPS") || ka_str_eqc(p, "TLS"))

@@ -249,7 +249,7 @@ void ka_rule_ha005(ka_ctx *ctx, const ka_object *o)
 
 void ka_rule_hpa004(ka_ctx *ctx, const ka_object *o)
 {
-    const ka_node *rn = field(ka_get(o->root, "spec"), "replicas");
+    const ka_node *rn = field(o->spec, "replicas");
     if (!rn)
         return;
     int64_t r;
@@ -270,7 +270,7 @@ void ka_rule_hpa004(ka_ctx *ctx, const ka_object *o)
 
 void ka_rule_ing003(ka_ctx *ctx, const ka_object *o)
 {
-    const ka_node *rules = field(ka_get(o->root, "spec"), "rules");
+    const ka_node *rules = field(o->spec, "rules");
     for (uint32_t r = 0; ka_is_seq(rules) && r < ka_node_n(rules); r++) {
         const ka_node *rule = KA_SEQ_ITEM(rules, r);
         if (!ka_is_map(rule))
@@ -346,8 +346,8 @@ void ka_rule_upg004(ka_ctx *ctx, const ka_object *o)
     int kn = (int)o->kind.n;
     if (ka_kind_is(o, "Job") || ka_kind_is(o, "CronJob")) {
         const ka_node *jobspec = ka_kind_is(o, "Job")
-                                     ? ka_get(o->root, "spec")
-                                     : ka_path(o->root, "spec", "jobTemplate", "spec", NULL);
+                                     ? o->spec
+                                     : ka_path(o->spec, "jobTemplate", "spec", NULL);
         if (unset)
             ka_report(ctx, o, rp ? rp : ka_pod_spec_key(o), NULL,
                       "restartPolicy is not set: it defaults to Always, which a %.*s rejects "

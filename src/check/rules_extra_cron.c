@@ -71,7 +71,7 @@ static bool is_string(const ka_node *n)
 
 void ka_rule_job002(ka_ctx *ctx, const ka_object *o)
 {
-    const ka_node *spec = ka_get(o->root, "spec");
+    const ka_node *spec = o->spec;
     const ka_node *sd = field(spec, "startingDeadlineSeconds");
     if (!sd) {
         ka_report(ctx, o, spec_key(o), NULL,
@@ -97,7 +97,7 @@ void ka_rule_job002(ka_ctx *ctx, const ka_object *o)
 
 void ka_rule_job003(ka_ctx *ctx, const ka_object *o)
 {
-    const ka_node *cp = field(ka_get(o->root, "spec"), "concurrencyPolicy");
+    const ka_node *cp = field(o->spec, "concurrencyPolicy");
     ka_str v = ka_node_str(cp);
     if (!cp || (ka_is_scalar(cp) && v.n == 0))
         ka_report(ctx, o, cp ? cp : spec_key(o), NULL,
@@ -639,7 +639,7 @@ static bool has_tz(ka_str s)
 
 void ka_rule_job004(ka_ctx *ctx, const ka_object *o)
 {
-    const ka_node *spec = ka_get(o->root, "spec");
+    const ka_node *spec = o->spec;
     check_time_zone(ctx, o, spec);
     const ka_node *sn = ka_get(spec, "schedule");
     if (!sn || ka_is_null(sn)) {

@@ -63,7 +63,7 @@ static bool listener_covers(const ka_node *https_host, const ka_node *http_host)
 
 static void ing001_ingress(ka_ctx *ctx, const ka_object *o)
 {
-    const ka_node *spec = ka_get(o->root, "spec");
+    const ka_node *spec = o->spec;
     const ka_node *tls = ka_get(spec, "tls");
     if (!ka_is_seq(tls) || ka_node_n(tls) == 0) {
         ka_report(ctx, o, spec ? spec : o->root, NULL,
@@ -105,7 +105,7 @@ static bool secure_listener(const ka_node *l)
 
 static void ing001_gateway(ka_ctx *ctx, const ka_object *o)
 {
-    const ka_node *ls = ka_path(o->root, "spec", "listeners", NULL);
+    const ka_node *ls = ka_path(o->spec, "listeners", NULL);
     if (!ka_is_seq(ls))
         return;
     for (uint32_t i = 0; i < ka_node_n(ls); i++) {
@@ -250,7 +250,7 @@ static void ingress_backend(ka_ctx *ctx, const ka_object *o, const ka_node *b, c
 
 static void ing002_ingress(ka_ctx *ctx, const ka_object *o)
 {
-    const ka_node *spec = ka_get(o->root, "spec");
+    const ka_node *spec = o->spec;
     char where[96];
     ingress_backend(ctx, o, ka_get(spec, "defaultBackend"), "defaultBackend");
     ingress_backend(ctx, o, ka_get(spec, "backend"), "backend");
@@ -298,7 +298,7 @@ static void mirror_filters(ka_ctx *ctx, const ka_object *o, const ka_node *filte
 
 static void ing002_route(ka_ctx *ctx, const ka_object *o)
 {
-    const ka_node *rules = ka_path(o->root, "spec", "rules", NULL);
+    const ka_node *rules = ka_path(o->spec, "rules", NULL);
     char where[96];
     for (uint32_t r = 0; ka_is_seq(rules) && r < ka_node_n(rules); r++) {
         const ka_node *rule = KA_SEQ_ITEM(rules, r);

@@ -26,7 +26,7 @@ void ka_rule_meta001(ka_ctx *ctx, const ka_object *o)
 {
     if (!o->pod)
         return;
-    const ka_node *spec = ka_get(o->root, "spec");
+    const ka_node *spec = o->spec;
     const ka_node *sel = ka_get(spec, "selector");
     bool rc = ka_kind_is(o, "ReplicationController");
     bool apps_v1 = ka_str_eqc(o->group, "apps") && ka_str_eqc(o->version, "v1") &&
@@ -172,7 +172,7 @@ void ka_rule_meta002(ka_ctx *ctx, const ka_object *o)
     if (!o->pod)
         return;
     if (ka_kind_is(o, "CronJob"))
-        check_labels(ctx, o, ka_path(o->root, "spec", "jobTemplate", "metadata", NULL),
+        check_labels(ctx, o, ka_path(o->spec, "jobTemplate", "metadata", NULL),
                      "job template ");
     if (o->pod->meta && o->pod->meta != o->meta)
         check_labels(ctx, o, o->pod->meta, "pod template ");

@@ -108,7 +108,7 @@ static bool namespace_known(const ka_objset *s, ka_str ns)
 
 static void check_monitor(ka_ctx *ctx, monctx *mc, const ka_object *o, bool pods)
 {
-    const ka_node *spec = ka_get(o->root, "spec");
+    const ka_node *spec = o->spec;
     const ka_node *seln = ka_get(spec, "selector");
     ka_selector sel = { false, 0, NULL };
     if (seln && !ka_is_null(seln)) {

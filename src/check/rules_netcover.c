@@ -216,7 +216,7 @@ void ka_setrule_net002(ka_ctx *ctx, const ka_objset *s)
 
 void ka_rule_net003(ka_ctx *ctx, const ka_object *o)
 {
-    const ka_node *ps = ka_path(o->root, "spec", "podSelector", NULL);
+    const ka_node *ps = ka_path(o->spec, "podSelector", NULL);
     if (!ps || ka_is_null(ps) || (ka_is_map(ps) && ka_node_n(ps) == 0))
         return; /* absent or {}: every pod of the namespace */
     ka_arena *a = ka_arena_new();

@@ -265,7 +265,7 @@ void ka_setrule_net004(ka_ctx *ctx, const ka_objset *s)
     build_namespaces(&pc);
     for (size_t i = 0; i < pols.n; i++) {
         const ka_object *o = pols.v[i];
-        const ka_node *spec = ka_get(o->root, "spec");
+        const ka_node *spec = o->spec;
         unsigned t = ka_netpol_types(o);
         /* rules of a direction the policy does not isolate are ignored by
          * the API server's evaluation: nothing there can drop traffic */

@@ -43,7 +43,7 @@ static void allows_all(ka_ctx *ctx, const ka_object *o, bool egress)
     if (!is_np(o) || !ka_netpol_isolates(o, egress))
         return;
     const char *dir = egress ? "egress" : "ingress", *pk = egress ? "to" : "from";
-    const ka_node *rules = ka_path(o->root, "spec", dir, NULL);
+    const ka_node *rules = ka_path(o->spec, dir, NULL);
     for (uint32_t i = 0; ka_is_seq(rules) && i < ka_node_n(rules); i++) {
         const ka_node *r = KA_SEQ_ITEM(rules, i);
         const ka_node *ports = ka_get(r, "ports"), *peers = ka_get(r, pk);
@@ -87,7 +87,7 @@ void ka_rule_net014(ka_ctx *ctx, const ka_object *o)
 {
     if (!is_np(o) || ka_netpol_types_explicit(o))
         return;
-    const ka_node *spec = ka_get(o->root, "spec");
+    const ka_node *spec = o->spec;
     const ka_node *eg = ka_get(spec, "egress"), *in = ka_get(spec, "ingress");
     if (!ka_is_seq(eg) || ka_node_n(eg) == 0 || (ka_is_seq(in) && ka_node_n(in) > 0))
         return;

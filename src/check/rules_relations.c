@@ -120,7 +120,7 @@ void ka_rule_pdb001(ka_ctx *ctx, const ka_object *o)
                                         &o->pod->labels);
     if (pdbs.n)
         return;
-    const ka_node *at = ka_path(o->root, "spec", "replicas", NULL);
+    const ka_node *at = ka_path(o->spec, "replicas", NULL);
     if (o->pod->replicas >= 2)
         ka_report(ctx, o, at, NULL,
                   "%lld replicas and no PodDisruptionBudget selects their pods: a drain may evict all at once",
@@ -135,7 +135,7 @@ void ka_rule_pdb001(ka_ctx *ctx, const ka_object *o)
 
 void ka_rule_pdb002(ka_ctx *ctx, const ka_object *o)
 {
-    const ka_node *spec = ka_get(o->root, "spec");
+    const ka_node *spec = o->spec;
     const ka_node *min = ka_get(spec, "minAvailable"), *max = ka_get(spec, "maxUnavailable");
     bool hmin = min && !ka_is_null(min), hmax = max && !ka_is_null(max);
     if (!hmin && !hmax)
@@ -160,7 +160,7 @@ void ka_rule_pdb002(ka_ctx *ctx, const ka_object *o)
 
 void ka_rule_pdb003(ka_ctx *ctx, const ka_object *o)
 {
-    const ka_node *spec = ka_get(o->root, "spec");
+    const ka_node *spec = o->spec;
     intstr min = read_intstr(ka_get(spec, "minAvailable"));
     intstr max = read_intstr(ka_get(spec, "maxUnavailable"));
     if (min.set && max.set)
@@ -206,10 +206,10 @@ void ka_rule_pdb004(ka_ctx *ctx, const ka_object *o)
 {
     selected s;
     pdb_selected(ctx, o, &s);
-    const ka_node *sel = ka_path(o->root, "spec", "selector", NULL);
+    const ka_node *sel = ka_path(o->spec, "selector", NULL);
     if (!s.has_selector) {
         if (!sel || ka_is_null(sel))
-            ka_report(ctx, o, ka_get(o->root, "spec"), NULL, "has no selector, so it selects no pod");
+            ka_report(ctx, o, o->spec, NULL, "has no selector, so it selects no pod");
         else if (ka_is_map(sel) && ka_node_n(sel) == 0)
             ka_report(ctx, o, sel, NULL,
                       "an empty selector selects no pod in policy/v1beta1 (policy/v1 selects all)");
@@ -247,7 +247,7 @@ void ka_rule_pdb005(ka_ctx *ctx, const ka_object *o)
 
 void ka_rule_pdb006(ka_ctx *ctx, const ka_object *o)
 {
-    const ka_node *spec = ka_get(o->root, "spec");
+    const ka_node *spec = o->spec;
     intstr min = read_intstr(ka_get(spec, "minAvailable"));
     if (!min.set || (!min.valid && !min.pct))
         return;
@@ -275,10 +275,10 @@ void ka_rule_pdb006(ka_ctx *ctx, const ka_object *o)
 
 void ka_rule_hpa001(ka_ctx *ctx, const ka_object *o)
 {
-    const ka_node *ref = ka_path(o->root, "spec", "scaleTargetRef", NULL);
+    const ka_node *ref = ka_path(o->spec, "scaleTargetRef", NULL);
     ka_str kind = ka_node_str(ka_get(ref, "kind")), name = ka_node_str(ka_get(ref, "name"));
     if (!ka_is_map(ref) || !kind.n || !name.n) {
-        ka_report(ctx, o, ref ? ref : ka_get(o->root, "spec"), NULL,
+        ka_report(ctx, o, ref ? ref : o->spec, NULL,
                   "scaleTargetRef needs kind and name");
         return;
     }
@@ -291,7 +291,7 @@ void ka_rule_hpa001(ka_ctx *ctx, const ka_object *o)
 
 void ka_rule_hpa002(ka_ctx *ctx, const ka_object *o)
 {
-    const ka_node *spec = ka_get(o->root, "spec");
+    const ka_node *spec = o->spec;
     const ka_node *mn = ka_get(spec, "minReplicas");
     int64_t v;
     if (!mn || ka_is_null(mn))
@@ -303,7 +303,7 @@ void ka_rule_hpa002(ka_ctx *ctx, const ka_object *o)
 
 void ka_rule_hpa003(ka_ctx *ctx, const ka_object *o)
 {
-    const ka_node *spec = ka_get(o->root, "spec");
+    const ka_node *spec = o->spec;
     const ka_node *mx = ka_get(spec, "maxReplicas");
     int64_t max, min = 1;
     if (!mx || ka_is_null(mx)) {

@@ -220,6 +220,8 @@ static bool harmless_value(ka_str v)
  * PRIVATE KEY BLOCK": BEGIN and PRIVATE KEY on one line, any dashes. */
 static bool private_key_block(ka_str s)
 {
+    if (!ka_str_contains(s, "PRIVATE KEY")) /* nearly every value: one memchr-led scan */
+        return false;
     size_t line = 0;
     for (size_t i = 0; i <= s.n; i++) {
         if (i == s.n || s.p[i] == '\n') {
@@ -307,6 +309,8 @@ static const char *known_token(ka_str s)
 /* scheme://user:password@host with a literal password. */
 static bool url_with_password(ka_str s)
 {
+    if (!s.n || !memchr(s.p, '@', s.n)) /* nearly every value */
+        return false;
     for (size_t i = 0; i + 3 <= s.n; i++) {
         if (memcmp(s.p + i, "://", 3) != 0)
             continue;

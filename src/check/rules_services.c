@@ -39,7 +39,7 @@ static bool controller_label(ka_str key)
  * labels; false for ExternalName and selector-less Services. */
 static bool service_selector(ka_arena *a, const ka_object *o, ka_selector *out)
 {
-    const ka_node *spec = ka_get(o->root, "spec");
+    const ka_node *spec = o->spec;
     if (ka_str_eqc(ka_node_str(ka_get(spec, "type")), "ExternalName"))
         return false;
     const ka_node *sel = ka_get(spec, "selector");
@@ -70,7 +70,7 @@ void ka_rule_svc001(ka_ctx *ctx, const ka_object *o)
         ka_buf text;
         ka_buf_init(&text);
         ka_selector_string(&sel, &text);
-        ka_report(ctx, o, ka_path(o->root, "spec", "selector", NULL), NULL,
+        ka_report(ctx, o, ka_path(o->spec, "selector", NULL), NULL,
                   "selector (%s) matches no Pod or workload pod template of namespace %.*s: the "
                   "Service has no endpoints",
                   text.n ? ka_buf_cstr(&text) : "only controller-set labels", (int)o->ns.n, o->ns.p);
@@ -179,7 +179,7 @@ static void check_service_port(ka_ctx *ctx, const ka_object *o, const ka_node *p
 
 void ka_rule_svc002(ka_ctx *ctx, const ka_object *o)
 {
-    const ka_node *ports = ka_path(o->root, "spec", "ports", NULL);
+    const ka_node *ports = ka_path(o->spec, "ports", NULL);
     if (!ka_is_seq(ports) || ka_node_n(ports) == 0)
         return;
     ka_arena *a = ka_arena_new();
@@ -232,7 +232,7 @@ static bool open_range(ka_str r)
 
 void ka_rule_svc003(ka_ctx *ctx, const ka_object *o)
 {
-    const ka_node *spec = ka_get(o->root, "spec");
+    const ka_node *spec = o->spec;
     const ka_node *type = ka_get(spec, "type");
     ka_str t = ka_node_str(type);
     if (ka_str_eqc(t, "NodePort")) {
@@ -269,7 +269,7 @@ void ka_rule_svc003(ka_ctx *ctx, const ka_object *o)
 
 void ka_rule_svc004(ka_ctx *ctx, const ka_object *o)
 {
-    const ka_node *sn = ka_path(o->root, "spec", "serviceName", NULL);
+    const ka_node *sn = ka_path(o->spec, "serviceName", NULL);
     ka_str name = ka_node_str(sn);
     if (!name.n || !o->pod)
         return; /* serviceName is optional: no stable DNS names were asked for */

@@ -40,7 +40,7 @@ static bool scaled_value(const ka_node *n, int64_t replicas, int64_t *out, bool 
 
 static void upg001_deployment(ka_ctx *ctx, const ka_object *o)
 {
-    const ka_node *spec = ka_get(o->root, "spec");
+    const ka_node *spec = o->spec;
     const ka_node *strategy = ka_get(spec, "strategy");
     const ka_node *type = ka_get(strategy, "type");
     int64_t replicas = o->pod ? o->pod->replicas : 1;
@@ -76,7 +76,7 @@ static void upg001_deployment(ka_ctx *ctx, const ka_object *o)
 
 static void upg001_update_strategy(ka_ctx *ctx, const ka_object *o)
 {
-    const ka_node *us = ka_path(o->root, "spec", "updateStrategy", NULL);
+    const ka_node *us = ka_path(o->spec, "updateStrategy", NULL);
     const ka_node *type = ka_get(us, "type");
     if (ka_str_eqc(ka_node_str(type), "OnDelete")) {
         ka_report(ctx, o, type, NULL,
@@ -308,7 +308,7 @@ void ka_rule_upg003(ka_ctx *ctx, const ka_object *o)
             check_annotations(ctx, o, o->pod->meta);
         check_pod_spec(ctx, o, o->pod->spec);
     }
-    const ka_node *spec = ka_get(o->root, "spec");
+    const ka_node *spec = o->spec;
     if (ka_kind_is(o, "Node")) {
         check_map_keys(ctx, o, ka_get(o->meta, "labels"));
         check_tolerations(ctx, o, ka_get(spec, "taints")); /* taints have a key too */

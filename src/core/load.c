@@ -971,9 +971,11 @@ ka_file *ka_load_buffer(const char *path, const char *data, size_t n, const ka_l
     return f;
 }
 
-static char *read_fd(int fd, const char *shown, size_t max, size_t *outn, ka_diags *d)
+/* The whole of fd; size is what fstat said (0 when unknown): a buffer one
+ * byte larger sees the end without growing. */
+static char *read_fd(int fd, const char *shown, size_t max, size_t size, size_t *outn, ka_diags *d)
 {
-    size_t cap = 65536, n = 0;
+    size_t cap = size ? size + 1 : 65536, n = 0;
     char *buf = ka_xmalloc(cap);
     for (;;) {
         if (n == cap) {
@@ -1023,8 +1025,14 @@ ka_file *ka_load_path(const char *path, const ka_limits *lim, ka_diags *d)
         return NULL;
     }
     struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-        size_t n = (size_t)st.st_size;
+    size_t size = 0;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+        size = (size_t)st.st_size;
+    /* A large file is mapped (and its pages handed back as it is parsed); a
+     * small one is cheaper to read: one copy instead of a mapping, its page
+     * faults and its unmapping, which add up over a folder of files. */
+    if (size >= ((size_t)1 << 20)) {
+        size_t n = size;
         if (n > lim->max_file_bytes) {
             ka_diag_add(d, KA_DIAG_ERROR, shown, 0, 0,
                         "input of %zu bytes exceeds the limit of %zu bytes", n, lim->max_file_bytes);
@@ -1050,8 +1058,15 @@ ka_file *ka_load_path(const char *path, const ka_limits *lim, ka_diags *d)
             close(fd);
         return NULL;
     }
+    if (size > lim->max_file_bytes) {
+        ka_diag_add(d, KA_DIAG_ERROR, shown, 0, 0, "input of %zu bytes exceeds the limit of %zu bytes",
+                    size, lim->max_file_bytes);
+        if (!is_stdin)
+            close(fd);
+        return NULL;
+    }
     size_t n = 0;
-    char *buf = read_fd(fd, shown, lim->max_file_bytes, &n, d);
+    char *buf = read_fd(fd, shown, lim->max_file_bytes, size, &n, d);
     if (!is_stdin)
         close(fd);
     if (!buf)

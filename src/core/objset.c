@@ -233,6 +233,7 @@ static void add_object(objsink *k, const ka_node *root, int depth)
     o->meta = ka_get(root, "metadata");
     if (!ka_is_map(o->meta))
         o->meta = NULL;
+    o->spec = ka_get(root, "spec");
     o->name = ka_node_str(ka_get(o->meta, "name"));
     o->ns = ka_node_str(ka_get(o->meta, "namespace"));
     o->labels = ka_labels_from_node(k->arena, ka_get(o->meta, "labels"));
@@ -444,7 +445,7 @@ static void learn_crd_scopes(ka_objset *s)
         const ka_object *o = s->objs[i];
         if (!ka_str_eqc(o->kind, "CustomResourceDefinition"))
             continue;
-        const ka_node *spec = ka_get(o->root, "spec");
+        const ka_node *spec = o->spec;
         ka_str group = ka_node_str(ka_get(spec, "group"));
         ka_str kind = ka_node_str(ka_path(spec, "names", "kind", NULL));
         ka_str scope = ka_node_str(ka_get(spec, "scope"));
@@ -462,7 +463,7 @@ static void index_scaler(ka_objset *s, const ka_object *o)
     bool keda = ka_str_eqc(o->kind, "ScaledObject") && ka_str_eqc(o->group, "keda.sh");
     if (!hpa && !keda)
         return;
-    const ka_node *ref = ka_path(o->root, "spec", "scaleTargetRef", NULL);
+    const ka_node *ref = ka_path(o->spec, "scaleTargetRef", NULL);
     ka_str kind = ka_node_str(ka_get(ref, "kind"));
     ka_str name = ka_node_str(ka_get(ref, "name"));
     if (keda && !kind.n)

@@ -154,7 +154,7 @@ const ka_selector *ka_selindex_selector(const ka_selindex *ix, const ka_object *
 
 bool ka_selector_of_service(ka_arena *a, const ka_object *o, ka_selector *out)
 {
-    const ka_node *sel = ka_path(o->root, "spec", "selector", NULL);
+    const ka_node *sel = ka_path(o->spec, "selector", NULL);
     if (!ka_is_map(sel) || ka_node_n(sel) == 0)
         return false; /* selector-less Services get manual endpoints */
     return ka_selector_from_map(a, sel, out) == 0;
@@ -162,7 +162,7 @@ bool ka_selector_of_service(ka_arena *a, const ka_object *o, ka_selector *out)
 
 bool ka_selector_of_pdb(ka_arena *a, const ka_object *o, ka_selector *out)
 {
-    const ka_node *sel = ka_path(o->root, "spec", "selector", NULL);
+    const ka_node *sel = ka_path(o->spec, "selector", NULL);
     char err[128];
     const ka_node *bad;
     if (!sel || ka_is_null(sel)) {
@@ -176,7 +176,7 @@ bool ka_selector_of_pdb(ka_arena *a, const ka_object *o, ka_selector *out)
 
 bool ka_selector_of_netpol(ka_arena *a, const ka_object *o, ka_selector *out)
 {
-    const ka_node *sel = ka_path(o->root, "spec", "podSelector", NULL);
+    const ka_node *sel = ka_path(o->spec, "podSelector", NULL);
     char err[128];
     const ka_node *bad;
     if (!sel || ka_is_null(sel)) {

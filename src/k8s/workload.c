@@ -34,7 +34,7 @@ static size_t count_seq(const ka_node *n)
 
 void ka_podview_build(ka_arena *a, ka_object *o)
 {
-    const ka_node *spec = ka_get(o->root, "spec");
+    const ka_node *spec = o->spec;
     const ka_node *tmpl = NULL, *meta = NULL, *pspec = NULL;
     int64_t replicas = -1;
     bool replicas_set = false, has_replicas = false;

@@ -243,7 +243,7 @@ static void add_node(ks_sim *s, const ka_object *o, ralloc *ra)
     nd->name_id = ks_intern(&s->str, o->name);
     nd->obj = o;
     nd->ls = ks_lset_intern(s, &o->labels);
-    const ka_node *spec = ka_get(o->root, "spec");
+    const ka_node *spec = o->spec;
     nd->unschedulable = ka_bool(ka_get(spec, "unschedulable")) == 1;
     const ka_node *taints = ka_get(spec, "taints");
     if (ka_is_seq(taints) && ka_node_n(taints)) {
@@ -387,7 +387,7 @@ static bool int_or_percent(const ka_node *n, int64_t *v, bool *pct)
 
 static void add_pdb(ks_sim *s, const ka_object *o)
 {
-    const ka_node *spec = ka_get(o->root, "spec");
+    const ka_node *spec = o->spec;
     ks_pdb d;
     memset(&d, 0, sizeof d);
     d.obj = o;
@@ -513,7 +513,7 @@ static void set_owner_sel(ks_sim *s, ks_wl *w, const ka_object *o, const ka_node
 {
     char err[256];
     if (ka_str_eqc(o->kind, "ReplicationController")) {
-        const ka_node *m = ka_path(o->root, "spec", "selector", NULL);
+        const ka_node *m = ka_path(o->spec, "selector", NULL);
         if (!ka_is_map(m) || ka_node_n(m) == 0)
             m = ka_get(o->pod ? o->pod->meta : NULL, "labels");
         if (ka_selector_from_map(s->a, m, &w->owner_sel) == 0)
@@ -560,7 +560,7 @@ static void expand_workload(ks_sim *s, const ka_object *o, owned_count *owned, u
      * input: the owner stands for them */
     if ((rs || job) && owner_workload(s, o, 1) != NULL && owner_workload(s, o, 1) != o)
         return;
-    const ka_node *spec = ka_get(o->root, "spec");
+    const ka_node *spec = o->spec;
     int64_t want = pv->replicas;
     if (job || cron) {
         const ka_node *js = cron ? ka_path(spec, "jobTemplate", "spec", NULL) : spec;
@@ -744,12 +744,12 @@ static void add_input_pod(ks_sim *s, const ka_object *o, owned_count *owned, uin
         wl = add_wl(s, o, objidx);
         s->wls[wl].replicas = 1;
     }
-    ka_str nn = str_of(ka_path(o->root, "spec", "nodeName", NULL));
+    ka_str nn = str_of(ka_path(o->spec, "nodeName", NULL));
     uint32_t idx = 0;
     if (nn.n) {
         idx = (uint32_t)(uintptr_t)ka_hmap_get(&s->node_by_name, nn);
         if (!idx) {
-            ks_warn(s, o, ka_path(o->root, "spec", "nodeName", NULL),
+            ks_warn(s, o, ka_path(o->spec, "nodeName", NULL),
                     "bound to node \"%.*s\", which is not in the input: ignored",
                     (int)nn.n, nn.p);
             if (own_wl)
@@ -841,7 +841,7 @@ int ks_build(ks_sim *s)
     for (size_t i = 0; i < total; i++) {
         const ka_object *o = obj_at(s, i);
         if (ka_str_eqc(o->kind, "Service")) {
-            const ka_node *sel = ka_path(o->root, "spec", "selector", NULL);
+            const ka_node *sel = ka_path(o->spec, "selector", NULL);
             if (!ka_is_map(sel))
                 continue; /* a nil selector matches nothing */
             s->svcs = ka_xrealloc(s->svcs, (s->nsvcs + 1) * sizeof *s->svcs);

@@ -137,7 +137,7 @@ static void lr_collect(ks_sim *s, ka_str ns, lr_defaults *d)
         const ka_object *o = l.v[i];
         if (!ka_str_eq(o->ns, ns))
             continue;
-        const ka_node *limits = ka_path(o->root, "spec", "limits", NULL);
+        const ka_node *limits = ka_path(o->spec, "limits", NULL);
         for (uint32_t j = 0; ka_is_seq(limits) && j < ka_node_n(limits) && d->n < 8; j++) {
             const ka_node *it = KA_SEQ_ITEM(limits, j);
             if (!ka_str_eqc(ka_node_str(ka_get(it, "type")), "Container"))
