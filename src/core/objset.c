@@ -8,6 +8,7 @@
 #include "threads.h"
 
 #include <dirent.h>
+#include <stdatomic.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,13 +302,51 @@ typedef struct dirid {
     ino_t ino;
 } dirid;
 
+/* A folder is walked first, into a list of items in the order they are
+ * read: a file to load, or what the walk itself had to say. The files are
+ * then loaded on threads (each into its own diagnostics) and added to the
+ * set in that order, so the result is the one a single thread gives. */
+typedef struct walk_item {
+    char *path;  /* a file to load; NULL: the walk's own diagnostics */
+    size_t size;
+    ka_diags d;
+    ka_file *f;
+    bool loaded;
+} walk_item;
+
 typedef struct walk {
     ka_objset *s;
     ka_diags *d;
     dirid *seen;
     size_t nseen, capseen;
+    walk_item *items;
+    size_t nitems, capitems;
+    atomic_size_t next; /* the next item a loading thread takes */
     size_t files;
 } walk;
+
+static walk_item *new_item(walk *w, const char *path, size_t size)
+{
+    if (w->nitems == w->capitems) {
+        w->capitems = w->capitems ? w->capitems * 2 : 64;
+        w->items = ka_xrealloc(w->items, w->capitems * sizeof *w->items);
+    }
+    walk_item *it = &w->items[w->nitems++];
+    it->path = path ? ka_xstrdup(path) : NULL;
+    it->size = size;
+    ka_diags_init(&it->d);
+    it->f = NULL;
+    it->loaded = false;
+    return it;
+}
+
+/* Where the walk reports: its own item, after whatever came before. */
+static ka_diags *walk_diags(walk *w)
+{
+    if (!w->nitems || w->items[w->nitems - 1].path)
+        new_item(w, NULL, 0);
+    return &w->items[w->nitems - 1].d;
+}
 
 static bool has_ext(const char *name)
 {
@@ -331,11 +370,54 @@ static void load_one(walk *w, const char *path)
     }
 }
 
+/* A file this large is parsed on threads of its own, after the others. */
+#define WALK_LARGE ((size_t)4 << 20)
+
+static void load_items(void *walker, unsigned thread)
+{
+    (void)thread;
+    walk *w = walker;
+    ka_limits lim = w->s->lim;
+    lim.threads = 1; /* the threads share out the files */
+    for (size_t i; (i = atomic_fetch_add(&w->next, 1)) < w->nitems;) {
+        walk_item *it = &w->items[i];
+        if (it->path && it->size < WALK_LARGE) {
+            it->f = ka_load_path(it->path, &lim, &it->d);
+            it->loaded = true;
+        }
+    }
+}
+
+static void load_walked(walk *w)
+{
+    size_t nfiles = 0;
+    for (size_t i = 0; i < w->nitems; i++)
+        nfiles += w->items[i].path != NULL;
+    atomic_init(&w->next, 0);
+    unsigned nt = nfiles >= 2 ? ka_threads_auto(w->s->lim.threads) : 1;
+    if (nt > nfiles)
+        nt = (unsigned)nfiles;
+    ka_threads_run(nt ? nt : 1, load_items, w);
+    for (size_t i = 0; i < w->nitems; i++) {
+        walk_item *it = &w->items[i];
+        if (it->path && !it->loaded)
+            it->f = ka_load_path(it->path, &w->s->lim, &it->d);
+        ka_diags_append_move(w->d, &it->d);
+        ka_diags_free(&it->d);
+        if (it->f) {
+            ka_objset_add_file(w->s, it->f, w->d);
+            w->files++;
+        }
+        free(it->path);
+    }
+    free(w->items);
+}
+
 static void walk_dir(walk *w, const char *path, int depth)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
-        ka_diag_add(w->d, KA_DIAG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
+        ka_diag_add(walk_diags(w), KA_DIAG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
         return;
     }
     /* A directory reached twice (symlink loop or duplicate link) is read once. */
@@ -343,7 +425,7 @@ static void walk_dir(walk *w, const char *path, int depth)
         if (w->seen[i].dev == st.st_dev && w->seen[i].ino == st.st_ino)
             return;
     if (depth > 64) {
-        ka_diag_add(w->d, KA_DIAG_ERROR, path, 0, 0, "directories nested deeper than 64 levels");
+        ka_diag_add(walk_diags(w), KA_DIAG_ERROR, path, 0, 0, "directories nested deeper than 64 levels");
         return;
     }
     if (w->nseen == w->capseen) {
@@ -353,7 +435,7 @@ static void walk_dir(walk *w, const char *path, int depth)
     w->seen[w->nseen++] = (dirid){ st.st_dev, st.st_ino };
     DIR *dir = opendir(path);
     if (!dir) {
-        ka_diag_add(w->d, KA_DIAG_ERROR, path, 0, 0, "cannot open directory: %s", strerror(errno));
+        ka_diag_add(walk_diags(w), KA_DIAG_ERROR, path, 0, 0, "cannot open directory: %s", strerror(errno));
         return;
     }
     char **names = NULL;
@@ -382,15 +464,15 @@ static void walk_dir(walk *w, const char *path, int depth)
         struct stat es;
         if (stat(full, &es) != 0) {
             if (lstat(full, &es) == 0 && S_ISLNK(es.st_mode))
-                ka_diag_add(w->d, KA_DIAG_WARNING, full, 0, 0, "skipped: dangling symbolic link");
+                ka_diag_add(walk_diags(w), KA_DIAG_WARNING, full, 0, 0, "skipped: dangling symbolic link");
             else
-                ka_diag_add(w->d, KA_DIAG_ERROR, full, 0, 0, "cannot read: %s", strerror(errno));
+                ka_diag_add(walk_diags(w), KA_DIAG_ERROR, full, 0, 0, "cannot read: %s", strerror(errno));
         } else if (S_ISDIR(es.st_mode)) {
             char *sub = ka_xstrdup(full);
             walk_dir(w, sub, depth + 1);
             free(sub);
         } else if (S_ISREG(es.st_mode) && has_ext(names[i])) {
-            load_one(w, full);
+            new_item(w, full, (size_t)es.st_size);
         }
         free(names[i]);
     }
@@ -402,9 +484,10 @@ size_t ka_objset_load(ka_objset *s, const char *path, ka_diags *d)
 {
     walk w = { .s = s, .d = d };
     struct stat st;
-    if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+    if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
         walk_dir(&w, path, 0);
-    else
+        load_walked(&w);
+    } else
         load_one(&w, path); /* an explicitly named file is read whatever its extension */
     free(w.seen);
     return w.files;

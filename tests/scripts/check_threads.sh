@@ -44,6 +44,17 @@ run "all case inputs" sarif $all
 run "all case inputs" yaml $all
 # shellcheck disable=SC2086
 run "all case inputs" junit $all
+# a folder: its files are loaded on threads, then added in walk order, with
+# the walk's own diagnostics (a dangling link) in their place
+run "the cases folder" json tests/cases
+mkdir -p "$tmp/tree/a/b" "$tmp/tree/c"
+cp tests/cases/network/*.yaml "$tmp/tree/a/"
+cp tests/cases/loader/*.yaml "$tmp/tree/a/b/"
+cp tests/cases/resources/*.yaml "$tmp/tree/c/"
+ln -s "$tmp/tree/missing.yaml" "$tmp/tree/a/dangling.yaml"
+run "a folder with a dangling link" json "$tmp/tree"
+grep -q 'dangling symbolic link' "$tmp/err1" || { echo "FAIL folder: the dangling link is not reported"; fail=1; }
+
 # a file of many documents: its objects and indexes are built on threads
 # too (from 4,096 documents), with documents that are not objects (their
 # errors must keep their order) and Lists among them
