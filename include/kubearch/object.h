@@ -69,6 +69,9 @@ void ka_objset_free(ka_objset *s);
  * skipped, symlink loops safe) or "-" (stdin). Errors become diagnostics;
  * returns the number of files read. */
 size_t ka_objset_load(ka_objset *s, const char *path, ka_diags *d);
+/* The same for n paths at once: their files are parsed on threads (the set's
+ * limits.threads) and added in the order given, folders walked in place. */
+size_t ka_objset_load_all(ka_objset *s, const char *const *paths, size_t n, ka_diags *d);
 /* Add an already loaded file (the set takes ownership). */
 void ka_objset_add_file(ka_objset *s, ka_file *f, ka_diags *d);
 /* Build the indexes; call after the last load, before the queries below. */

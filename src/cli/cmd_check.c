@@ -257,8 +257,7 @@ int ka_cmd_check(int argc, char **argv)
     }
 
     ka_objset *set = ka_objset_new(&lim);
-    for (int i = optind; i < argc; i++)
-        ka_objset_load(set, argv[i], &diags);
+    ka_objset_load_all(set, (const char *const *)argv + optind, (size_t)(argc - optind), &diags);
     ka_objset_index(set);
     ka_results res;
     char err[256];

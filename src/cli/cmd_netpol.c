@@ -178,8 +178,7 @@ static int parse(args *a, int argc, char **argv)
 static ka_objset *load(int n, char **paths, ka_diags *d)
 {
     ka_objset *set = ka_objset_new(NULL);
-    for (int i = 0; i < n; i++)
-        ka_objset_load(set, paths[i], d);
+    ka_objset_load_all(set, (const char *const *)paths, (size_t)n, d);
     ka_objset_index(set);
     return set;
 }

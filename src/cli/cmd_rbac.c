@@ -190,8 +190,7 @@ static int load_set(const rbac_args *a, ka_objset **out, ka_diags *d)
     ka_limits lim;
     ka_limits_default(&lim);
     ka_objset *s = ka_objset_new(&lim);
-    for (int i = 0; i < a->nwords; i++)
-        ka_objset_load(s, a->words[i], d);
+    ka_objset_load_all(s, (const char *const *)a->words, (size_t)a->nwords, d);
     ka_objset_index(s);
     *out = s;
     return 0;

@@ -183,8 +183,7 @@ int ka_cmd_simulate(int argc, char **argv)
     ka_diags diags;
     ka_diags_init(&diags);
     ka_objset *set = ka_objset_new(NULL);
-    for (int i = optind; i < argc; i++)
-        ka_objset_load(set, argv[i], &diags);
+    ka_objset_load_all(set, (const char *const *)argv + optind, (size_t)(argc - optind), &diags);
     ka_objset_index(set);
     ka_sim *sim = NULL;
     int r = ka_sim_run(set, &so, &diags, &sim);

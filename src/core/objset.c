@@ -361,15 +361,6 @@ static int cmp_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void load_one(walk *w, const char *path)
-{
-    ka_file *f = ka_load_path(path, &w->s->lim, w->d);
-    if (f) {
-        ka_objset_add_file(w->s, f, w->d);
-        w->files++;
-    }
-}
-
 /* A file this large is parsed on threads of its own, after the others. */
 #define WALK_LARGE ((size_t)4 << 20)
 
@@ -480,17 +471,30 @@ static void walk_dir(walk *w, const char *path, int depth)
     ka_buf_free(&p);
 }
 
-size_t ka_objset_load(ka_objset *s, const char *path, ka_diags *d)
+size_t ka_objset_load_all(ka_objset *s, const char *const *paths, size_t n, ka_diags *d)
 {
     walk w = { .s = s, .d = d };
-    struct stat st;
-    if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        walk_dir(&w, path, 0);
-        load_walked(&w);
-    } else
-        load_one(&w, path); /* an explicitly named file is read whatever its extension */
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        bool is_stdin = strcmp(paths[i], "-") == 0;
+        bool ok = !is_stdin && stat(paths[i], &st) == 0;
+        if (ok && S_ISDIR(st.st_mode)) {
+            w.nseen = 0; /* each named folder is read, even twice */
+            walk_dir(&w, paths[i], 0);
+        } else {
+            /* an explicitly named file is read whatever its extension; stdin
+             * may be a whole cluster's dump: it gets the large-file threads */
+            new_item(&w, paths[i], is_stdin ? SIZE_MAX : ok && S_ISREG(st.st_mode) ? (size_t)st.st_size : 0);
+        }
+    }
+    load_walked(&w);
     free(w.seen);
     return w.files;
+}
+
+size_t ka_objset_load(ka_objset *s, const char *path, ka_diags *d)
+{
+    return ka_objset_load_all(s, &path, 1, d);
 }
 
 /* ---- indexes -------------------------------------------------------- */
