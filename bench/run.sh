@@ -76,8 +76,9 @@ echo "== kubearch bench ($(uname -m), $(nproc) CPUs, $(sed -n 's/^model name[[:s
 echo "   libyaml $(dpkg-query -W -f='${Version}' libyaml-0-2 2>/dev/null || echo '?'); best of $RUNS rounds (each runs every"
 echo "   command once, so a busy spell of the machine touches them alike); cpu = user + sys;"
 echo "   peak RSS by GNU time; the time target is judged on elapsed (wall) time, which is what"
-echo "   \"check takes\" means to its user: check parses a large file on one thread per CPU"
-echo "   (-j, at most 8); CPU time (all threads) and a one-thread run (-j1) are shown beside it"
+echo "   \"check takes\" means to its user: check parses a folder's files, or a large file, and"
+echo "   runs its rules on one thread per CPU (-j, at most 8); CPU time (all threads) and a"
+echo "   one-thread run (-j1) are shown beside it"
 
 # ---- 1. the generated file ----------------------------------------------------
 bytes=$(stat -c %s "$INPUT")

@@ -705,8 +705,10 @@ static size_t plan_tasks(const bool *enabled, task *tasks)
             t = &tasks[0];
         else if (strcmp(rule_table[i].category, "rbac") == 0)
             t = &tasks[1];
-        else
-            t = &tasks[n++], *t = (task){ .n = 0, .network = false };
+        else {
+            t = &tasks[n++];
+            *t = (task){ .n = 0, .network = false };
+        }
         t->idx[t->n++] = (uint16_t)i;
     }
     /* drop the rbac group when it is empty */
