@@ -23,8 +23,8 @@ typedef struct monctx {
     const ka_objset *set;
     bool built;
     ka_arena *arena;
-    ka_hmap svc_by_pair; /* key \0 val -> ka_ptrvec of Services, every namespace */
-    ka_hmap pod_by_pair; /* key \0 val -> ka_ptrvec of pod-bearing objects */
+    ka_hmap svc_by_pair; /* key \0 val -> Services, every namespace (multimap) */
+    ka_hmap pod_by_pair; /* key \0 val -> pod-bearing objects (multimap) */
     ka_ptrvec services, pods;
     ka_buf key;
 } monctx;
@@ -93,9 +93,9 @@ static bool match_anywhere(monctx *mc, const ka_selector *sel, bool pods)
         return scan((ka_objlist){ all->n, (const ka_object *const *)all->v }, sel, pods);
     }
     for (size_t v = 0; v < r->nvals; v++) {
-        const ka_ptrvec *c =
-            ka_hmap_get(pods ? &mc->pod_by_pair : &mc->svc_by_pair, ka_key2(&mc->key, r->key, r->vals[v]));
-        if (c && scan((ka_objlist){ c->n, (const ka_object *const *)c->v }, sel, pods))
+        ka_ptrlist c =
+            ka_hmap_vec_get(pods ? &mc->pod_by_pair : &mc->svc_by_pair, ka_key2(&mc->key, r->key, r->vals[v]));
+        if (scan((ka_objlist){ c.n, (const ka_object *const *)c.v }, sel, pods))
             return true;
     }
     return false;

@@ -40,7 +40,7 @@ typedef struct peerctx {
     ka_arena *arena;
     ka_hmap by_name;   /* name -> nsent* */
     ka_ptrvec all;     /* nsent*, first appearance order */
-    ka_hmap by_pair;   /* key \0 val -> ka_ptrvec of nsent* */
+    ka_hmap by_pair;   /* key \0 val -> nsent* (multimap) */
     ka_hmap ns_memo;   /* namespaceSelector text -> ka_ptrvec of matching nsent* */
     ka_hmap pod_memo;  /* ns text \1 pod text -> (void *)1 found, (void *)2 not found */
     ka_buf key, text;
@@ -115,10 +115,10 @@ static const ka_ptrvec *ns_matching(peerctx *pc, const ka_selector *sel, ka_str 
     }
     /* a namespace carries one value per key: no candidate repeats */
     for (size_t v = 0; v < r->nvals; v++) {
-        const ka_ptrvec *c = ka_hmap_get(&pc->by_pair, ka_key2(&pc->key, r->key, r->vals[v]));
-        for (size_t i = 0; c && i < c->n; i++)
-            if (ka_selector_matches(sel, &((const nsent *)c->v[i])->labels))
-                ka_ptrvec_push(out, c->v[i]);
+        ka_ptrlist c = ka_hmap_vec_get(&pc->by_pair, ka_key2(&pc->key, r->key, r->vals[v]));
+        for (size_t i = 0; i < c.n; i++)
+            if (ka_selector_matches(sel, &((const nsent *)c.v[i])->labels))
+                ka_ptrvec_push(out, c.v[i]);
     }
     return out;
 }
@@ -277,7 +277,12 @@ void ka_setrule_net004(ka_ctx *ctx, const ka_objset *s)
     ka_buf_free(&pc.key);
     ka_buf_free(&pc.text);
     ka_hmap_free_vecs(&pc.by_pair);
-    ka_hmap_free_vecs(&pc.ns_memo);
+    for (size_t i = 0; i < pc.ns_memo.cap; i++) /* its values are plain vectors */
+        if (pc.ns_memo.e[i].key.p && pc.ns_memo.e[i].val) {
+            ka_ptrvec_free(pc.ns_memo.e[i].val);
+            free(pc.ns_memo.e[i].val);
+        }
+    ka_hmap_free(&pc.ns_memo);
     ka_hmap_free(&pc.pod_memo);
     ka_hmap_free(&pc.by_name);
     ka_ptrvec_free(&pc.all);

@@ -99,20 +99,51 @@ void ka_ptrvec_free(ka_ptrvec *v)
     v->n = v->cap = 0;
 }
 
+#define VEC_TAG ((uintptr_t)1)
+
+static bool is_vec(const void *v)
+{
+    return ((uintptr_t)v & VEC_TAG) != 0;
+}
+
+static ka_ptrvec *as_vec(const void *v)
+{
+    return (ka_ptrvec *)((uintptr_t)v & ~VEC_TAG);
+}
+
 void ka_hmap_vec_push(ka_hmap *m, ka_str key, const void *p)
 {
     void **slot = ka_hmap_slot(m, key);
-    if (!*slot)
-        *slot = ka_xcalloc(1, sizeof(ka_ptrvec));
-    ka_ptrvec_push(*slot, p);
+    if (!*slot) {
+        *slot = (void *)p;
+        return;
+    }
+    if (!is_vec(*slot)) {
+        ka_ptrvec *v = ka_xcalloc(1, sizeof *v);
+        ka_ptrvec_push(v, *slot);
+        *slot = (void *)((uintptr_t)v | VEC_TAG);
+    }
+    ka_ptrvec_push(as_vec(*slot), p);
+}
+
+ka_ptrlist ka_hmap_vec_get(const ka_hmap *m, ka_str key)
+{
+    void *const *slot = ka_hmap_getslot(m, key);
+    if (!slot || !*slot)
+        return (ka_ptrlist){ 0, NULL };
+    if (!is_vec(*slot)) /* one pointer: the slot itself is its one-element list */
+        return (ka_ptrlist){ 1, (const void *const *)slot };
+    const ka_ptrvec *v = as_vec(*slot);
+    return (ka_ptrlist){ v->n, v->v };
 }
 
 void ka_hmap_free_vecs(ka_hmap *m)
 {
     for (size_t i = 0; i < m->cap; i++)
-        if (m->e[i].key.p && m->e[i].val) {
-            ka_ptrvec_free(m->e[i].val);
-            free(m->e[i].val);
+        if (m->e[i].key.p && m->e[i].val && is_vec(m->e[i].val)) {
+            ka_ptrvec *v = as_vec(m->e[i].val);
+            ka_ptrvec_free(v);
+            free(v);
         }
     ka_hmap_free(m);
 }

@@ -36,8 +36,17 @@ typedef struct ka_ptrvec {
 void ka_ptrvec_push(ka_ptrvec *v, const void *p);
 void ka_ptrvec_free(ka_ptrvec *v);
 
-/* Multimaps: a map whose values are heap ka_ptrvec* (one per key). */
+/* Multimaps: most keys get one pointer, so a key's value is that pointer
+ * itself, and becomes a tagged heap ka_ptrvec (low bit set) when a second
+ * joins. The pointers pushed must be at least 2-byte aligned. */
 void ka_hmap_vec_push(ka_hmap *m, ka_str key, const void *p);
+/* The pointers pushed under key, in push order ({0, NULL} when none); valid
+ * until the map changes. */
+typedef struct ka_ptrlist {
+    size_t n;
+    const void *const *v;
+} ka_ptrlist;
+ka_ptrlist ka_hmap_vec_get(const ka_hmap *m, ka_str key);
 /* Frees every vector, then the map. */
 void ka_hmap_free_vecs(ka_hmap *m);
 

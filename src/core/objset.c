@@ -116,32 +116,6 @@ ka_objset *ka_objset_new(const ka_limits *lim)
     return s;
 }
 
-/* Index values: most label pairs and names occur once, so a value is the
- * object itself, and becomes a tagged ka_ptrvec (low bit set) only when a
- * second object joins. That saves a vector allocation per unique key. */
-#define VEC_TAG ((uintptr_t)1)
-
-static bool is_vec(const void *v)
-{
-    return ((uintptr_t)v & VEC_TAG) != 0;
-}
-
-static ka_ptrvec *as_vec(void *v)
-{
-    return (ka_ptrvec *)((uintptr_t)v & ~VEC_TAG);
-}
-
-static void free_vec_map(ka_hmap *m)
-{
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->e[i].key.p && m->e[i].val && is_vec(m->e[i].val)) {
-            ka_ptrvec *v = as_vec(m->e[i].val);
-            ka_ptrvec_free(v);
-            free(v);
-        }
-    ka_hmap_free(m);
-}
-
 void ka_objset_free(ka_objset *s)
 {
     if (!s)
@@ -150,12 +124,12 @@ void ka_objset_free(ka_objset *s)
         ka_file_free(s->files[i]);
     free(s->files);
     free(s->objs);
-    free_vec_map(&s->by_kind);
-    free_vec_map(&s->by_label);
-    free_vec_map(&s->by_podlabel);
-    free_vec_map(&s->by_ns);
-    free_vec_map(&s->pods_by_ns);
-    free_vec_map(&s->scalers);
+    ka_hmap_free_vecs(&s->by_kind);
+    ka_hmap_free_vecs(&s->by_label);
+    ka_hmap_free_vecs(&s->by_podlabel);
+    ka_hmap_free_vecs(&s->by_ns);
+    ka_hmap_free_vecs(&s->pods_by_ns);
+    ka_hmap_free_vecs(&s->scalers);
     names_free(&s->by_name);
     ka_hmap_free(&s->crd_scope);
     ka_buf_free(&s->key);
@@ -501,28 +475,13 @@ size_t ka_objset_load(ka_objset *s, const char *path, ka_diags *d)
 
 static void vec_add(ka_hmap *m, ka_str key, const void *p)
 {
-    void **slot = ka_hmap_slot(m, key);
-    if (!*slot) {
-        *slot = (void *)p;
-        return;
-    }
-    if (!is_vec(*slot)) {
-        ka_ptrvec *v = ka_xcalloc(1, sizeof *v);
-        ka_ptrvec_push(v, *slot);
-        *slot = (void *)((uintptr_t)v | VEC_TAG);
-    }
-    ka_ptrvec_push(as_vec(*slot), p);
+    ka_hmap_vec_push(m, key, p);
 }
 
 static ka_objlist vec_list(const ka_hmap *m, ka_str key)
 {
-    void *const *slot = ka_hmap_getslot(m, key);
-    if (!slot || !*slot)
-        return (ka_objlist){ 0, NULL };
-    if (!is_vec(*slot)) /* a single object: the slot itself is its one-element list */
-        return (ka_objlist){ 1, (const ka_object *const *)slot };
-    const ka_ptrvec *v = as_vec(*slot);
-    return (ka_objlist){ v->n, (const ka_object *const *)v->v };
+    ka_ptrlist l = ka_hmap_vec_get(m, key);
+    return (ka_objlist){ l.n, (const ka_object *const *)l.v };
 }
 
 /* CustomResourceDefinitions in the input declare the scope of their kinds. */
@@ -593,12 +552,12 @@ void ka_objset_index(ka_objset *s)
 {
     if (s->indexed)
         return;
-    free_vec_map(&s->by_kind);
-    free_vec_map(&s->by_label);
-    free_vec_map(&s->by_podlabel);
-    free_vec_map(&s->by_ns);
-    free_vec_map(&s->pods_by_ns);
-    free_vec_map(&s->scalers);
+    ka_hmap_free_vecs(&s->by_kind);
+    ka_hmap_free_vecs(&s->by_label);
+    ka_hmap_free_vecs(&s->by_podlabel);
+    ka_hmap_free_vecs(&s->by_ns);
+    ka_hmap_free_vecs(&s->pods_by_ns);
+    ka_hmap_free_vecs(&s->scalers);
     names_free(&s->by_name);
     learn_crd_scopes(s);
     for (size_t i = 0; i < s->nobjs; i++) {

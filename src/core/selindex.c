@@ -91,12 +91,10 @@ void ka_selquery_free(ka_selquery *q)
     memset(q, 0, sizeof *q);
 }
 
-static void consider(const ka_selindex *ix, ka_selquery *q, const ka_ptrvec *v, const ka_labels *labels)
+static void consider(const ka_selindex *ix, ka_selquery *q, ka_ptrlist v, const ka_labels *labels)
 {
-    if (!v)
-        return;
-    for (size_t i = 0; i < v->n; i++) {
-        const entry *e = v->v[i];
+    for (size_t i = 0; i < v.n; i++) {
+        const entry *e = v.v[i];
         uint32_t *seen = &q->seen[e - ix->e];
         if (*seen == q->stamp)
             continue;
@@ -131,9 +129,9 @@ ka_objlist ka_selindex_match_q(const ka_selindex *ix, ka_selquery *q, ka_str ns,
         q->stamp = 1;
     }
     for (size_t i = 0; i < labels->n; i++)
-        consider(ix, q, ka_hmap_get(&ix->by_pair, ka_key3(&q->key, ns, labels->kv[i].key, labels->kv[i].val)),
+        consider(ix, q, ka_hmap_vec_get(&ix->by_pair, ka_key3(&q->key, ns, labels->kv[i].key, labels->kv[i].val)),
                  labels);
-    consider(ix, q, ka_hmap_get(&ix->scan, ns), labels);
+    consider(ix, q, ka_hmap_vec_get(&ix->scan, ns), labels);
     if (q->n > 1)
         qsort(q->out, q->n, sizeof *q->out, obj_by_index);
     return (ka_objlist){ q->n, q->out };
