@@ -116,6 +116,18 @@ ka_objset *ka_objset_new(const ka_limits *lim)
     return s;
 }
 
+/* The indexes ka_objset_index builds (the maps stay usable, empty). */
+static void free_indexes(ka_objset *s)
+{
+    ka_hmap_free_vecs(&s->by_kind);
+    ka_hmap_free_vecs(&s->by_label);
+    ka_hmap_free_vecs(&s->by_podlabel);
+    ka_hmap_free_vecs(&s->by_ns);
+    ka_hmap_free_vecs(&s->pods_by_ns);
+    ka_hmap_free_vecs(&s->scalers);
+    names_free(&s->by_name);
+}
+
 void ka_objset_free(ka_objset *s)
 {
     if (!s)
@@ -124,13 +136,7 @@ void ka_objset_free(ka_objset *s)
         ka_file_free(s->files[i]);
     free(s->files);
     free(s->objs);
-    ka_hmap_free_vecs(&s->by_kind);
-    ka_hmap_free_vecs(&s->by_label);
-    ka_hmap_free_vecs(&s->by_podlabel);
-    ka_hmap_free_vecs(&s->by_ns);
-    ka_hmap_free_vecs(&s->pods_by_ns);
-    ka_hmap_free_vecs(&s->scalers);
-    names_free(&s->by_name);
+    free_indexes(s);
     ka_hmap_free(&s->crd_scope);
     ka_buf_free(&s->key);
     ka_arena_free(s->arena);
@@ -552,13 +558,7 @@ void ka_objset_index(ka_objset *s)
 {
     if (s->indexed)
         return;
-    ka_hmap_free_vecs(&s->by_kind);
-    ka_hmap_free_vecs(&s->by_label);
-    ka_hmap_free_vecs(&s->by_podlabel);
-    ka_hmap_free_vecs(&s->by_ns);
-    ka_hmap_free_vecs(&s->pods_by_ns);
-    ka_hmap_free_vecs(&s->scalers);
-    names_free(&s->by_name);
+    free_indexes(s);
     learn_crd_scopes(s);
     for (size_t i = 0; i < s->nobjs; i++) {
         ka_object *o = s->objs[i];
