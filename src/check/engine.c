@@ -615,7 +615,6 @@ typedef struct pool {
     task *tasks;
     size_t ntasks;
     size_t nobj, chunk, nchunks;
-    atomic_size_t next;        /* next work item: tasks, then chunks */
     atomic_size_t chunks_done;
     /* The NetworkPolicy model is a good part of the peak memory on a large
      * input: it goes as soon as both the network task and the per-object
@@ -674,20 +673,19 @@ static void sort_findings(ka_results *r)
         qsort(r->v, r->n, sizeof *r->v, cmp_findings);
 }
 
-static void work(void *workers, unsigned which)
+/* Work item i: the set-rule tasks, then the chunks of objects. */
+static void work(void *workers, unsigned thread, size_t i)
 {
-    worker *w = &((worker *)workers)[which];
-    pool *p = w->pool;
-    for (;;) {
-        size_t i = atomic_fetch_add(&p->next, 1);
-        if (i < p->ntasks)
-            run_task(w, &p->tasks[i]);
-        else if (i - p->ntasks < p->nchunks)
-            run_chunk(w, i - p->ntasks);
-        else
-            break;
-    }
-    sort_findings(&w->part); /* merged in order afterwards */
+    worker *w = &((worker *)workers)[thread];
+    if (i < w->pool->ntasks)
+        run_task(w, &w->pool->tasks[i]);
+    else
+        run_chunk(w, i - w->pool->ntasks);
+}
+
+static void sort_part(void *workers, unsigned thread)
+{
+    sort_findings(&((worker *)workers)[thread].part); /* merged in order afterwards */
 }
 
 /* The set-rule tasks, the longest first: network, then rbac, then the rest
@@ -803,7 +801,6 @@ int ka_check_run(const ka_objset *s, const ka_check_opts *o, ka_results *r, char
     p.chunk = nobj / ((size_t)nt * 16);
     p.chunk = p.chunk < 16 ? 16 : p.chunk > 1024 ? 1024 : p.chunk;
     p.nchunks = (nobj + p.chunk - 1) / p.chunk;
-    atomic_init(&p.next, 0);
     atomic_init(&p.chunks_done, 0);
     atomic_init(&p.net_holds, p.nchunks ? 2 : 1);
 
@@ -822,9 +819,10 @@ int ka_check_run(const ka_objset *s, const ka_check_opts *o, ka_results *r, char
         ka_hmap_init(&w[i].kinds, w[i].kinds_arena);
         w[i].pool = &p;
     }
-    /* work is pulled from the pool, so a thread that cannot be started
-     * only means fewer hands */
-    ka_threads_run(nt, work, w);
+    /* work is pulled as threads become free, so a thread that cannot be
+     * started only means fewer hands */
+    ka_threads_each(nt, p.ntasks + p.nchunks, work, w);
+    ka_threads_run(nt, sort_part, w);
 
     merge_parts(r, w, nt);
     for (unsigned i = 0; i < nt; i++) {

@@ -22,7 +22,6 @@
 
 #include <errno.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -861,20 +860,10 @@ static void run_job(job *j)
     }
 }
 
-/* The shares, taken by the threads as they become free: a thread slowed
- * down (by another process, say) parses fewer of them. */
-typedef struct job_pool {
-    job *v;
-    size_t n;
-    atomic_size_t next;
-} job_pool;
-
-static void run_jobs(void *pool, unsigned thread)
+static void run_job_at(void *jobs, unsigned thread, size_t i)
 {
     (void)thread;
-    job_pool *p = pool;
-    for (size_t j; (j = atomic_fetch_add(&p->next, 1)) < p->n;)
-        run_job(&p->v[j]);
+    run_job(&((job *)jobs)[i]);
 }
 
 /* Threads for an input of n bytes cut into nu units: only when the input is
@@ -916,8 +905,8 @@ static void load_all(ka_file *f, const char *data, size_t n, bool mapped, const 
         j->nu = (size_t)(units + k - j->u);
     }
     f->shares = (uint32_t)nj;
-    job_pool pool = { jobs, nj, 0 };
-    ka_threads_run(nt, run_jobs, &pool);
+    /* taken by the threads as they become free: a slowed thread parses fewer */
+    ka_threads_each(nt, nj, run_job_at, jobs);
     free(units);
     /* in input order: documents and diagnostics; the shares' arenas join the
      * file's; the file keeps the vector itself (freed by ka_file_free) */

@@ -8,7 +8,6 @@
 #include "threads.h"
 
 #include <dirent.h>
-#include <stdatomic.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,7 +300,6 @@ typedef struct walk {
     size_t nseen, capseen;
     walk_item *items;
     size_t nitems, capitems;
-    atomic_size_t next; /* the next item a loading thread takes */
     size_t files;
 } walk;
 
@@ -344,18 +342,16 @@ static int cmp_names(const void *a, const void *b)
 /* A file this large is parsed on threads of its own, after the others. */
 #define WALK_LARGE ((size_t)4 << 20)
 
-static void load_items(void *walker, unsigned thread)
+static void load_item(void *walker, unsigned thread, size_t i)
 {
     (void)thread;
     walk *w = walker;
-    ka_limits lim = w->s->lim;
-    lim.threads = 1; /* the threads share out the files */
-    for (size_t i; (i = atomic_fetch_add(&w->next, 1)) < w->nitems;) {
-        walk_item *it = &w->items[i];
-        if (it->path && it->size < WALK_LARGE) {
-            it->f = ka_load_path(it->path, &lim, &it->d);
-            it->loaded = true;
-        }
+    walk_item *it = &w->items[i];
+    if (it->path && it->size < WALK_LARGE) {
+        ka_limits lim = w->s->lim;
+        lim.threads = 1; /* the threads share out the files */
+        it->f = ka_load_path(it->path, &lim, &it->d);
+        it->loaded = true;
     }
 }
 
@@ -364,11 +360,13 @@ static void load_walked(walk *w)
     size_t nfiles = 0;
     for (size_t i = 0; i < w->nitems; i++)
         nfiles += w->items[i].path != NULL;
-    atomic_init(&w->next, 0);
-    unsigned nt = nfiles >= 2 ? ka_threads_auto(w->s->lim.threads) : 1;
-    if (nt > nfiles)
-        nt = (unsigned)nfiles;
-    ka_threads_run(nt ? nt : 1, load_items, w);
+    unsigned nt = 1;
+    if (nfiles >= 2) {
+        nt = ka_threads_auto(w->s->lim.threads);
+        if (nt > nfiles)
+            nt = (unsigned)nfiles;
+    }
+    ka_threads_each(nt, w->nitems, load_item, w);
     for (size_t i = 0; i < w->nitems; i++) {
         walk_item *it = &w->items[i];
         if (it->path && !it->loaded)

@@ -5,6 +5,7 @@
 #include "kubearch/base.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -52,4 +53,25 @@ void ka_threads_run(unsigned n, void (*fn)(void *arg, unsigned i), void *arg)
             fn(arg, i);
     }
     free(c);
+}
+
+typedef struct each {
+    void (*fn)(void *arg, unsigned thread, size_t item);
+    void *arg;
+    size_t n;
+    atomic_size_t next;
+} each;
+
+static void take_items(void *p, unsigned thread)
+{
+    each *e = p;
+    for (size_t i; (i = atomic_fetch_add(&e->next, 1)) < e->n;)
+        e->fn(e->arg, thread, i);
+}
+
+void ka_threads_each(unsigned nt, size_t n, void (*fn)(void *arg, unsigned thread, size_t item),
+                     void *arg)
+{
+    each e = { fn, arg, n, 0 };
+    ka_threads_run(nt, take_items, &e);
 }

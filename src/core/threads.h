@@ -6,6 +6,8 @@
 #ifndef KA_THREADS_H
 #define KA_THREADS_H
 
+#include <stddef.h>
+
 /* Threads to use when asked for `asked` (0: one per CPU, at most 8). */
 unsigned ka_threads_auto(unsigned asked);
 
@@ -14,5 +16,12 @@ unsigned ka_threads_auto(unsigned asked);
  * started runs its call on the caller's thread afterwards, so every call
  * happens whatever the system allows. */
 void ka_threads_run(unsigned n, void (*fn)(void *arg, unsigned i), void *arg);
+
+/* Calls fn(arg, thread, item) for every item in 0..n-1 on nt threads
+ * (thread in 0..nt-1, 0 the caller's). A thread takes the next item as soon
+ * as it is free, so a thread slowed down (by another process, say) does
+ * fewer; items are taken in order. Returns when all are done. */
+void ka_threads_each(unsigned nt, size_t n, void (*fn)(void *arg, unsigned thread, size_t item),
+                     void *arg);
 
 #endif
