@@ -1014,45 +1014,32 @@ ka_file *ka_load_path(const char *path, const ka_limits *lim, ka_diags *d)
         return NULL;
     }
     struct stat st;
-    size_t size = 0;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-        size = (size_t)st.st_size;
-    /* A large file is mapped (and its pages handed back as it is parsed); a
-     * small one is cheaper to read: one copy instead of a mapping, its page
-     * faults and its unmapping, which add up over a folder of files. */
-    if (size >= ((size_t)1 << 20)) {
-        size_t n = size;
-        if (n > lim->max_file_bytes) {
-            ka_diag_add(d, KA_DIAG_ERROR, shown, 0, 0,
-                        "input of %zu bytes exceeds the limit of %zu bytes", n, lim->max_file_bytes);
-            if (!is_stdin)
-                close(fd);
-            return NULL;
-        }
-        void *m = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (m != MAP_FAILED) {
-            madvise(m, n, MADV_SEQUENTIAL);
-            ka_file *f = file_new(shown);
-            f->bytes = n;
-            load_all(f, m, n, true, lim, d);
-            munmap(m, n);
-            if (!is_stdin)
-                close(fd);
-            return f;
-        }
-    }
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    bool statted = fstat(fd, &st) == 0;
+    size_t size = statted && S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size : 0;
+    if (statted && S_ISDIR(st.st_mode)) {
         ka_diag_add(d, KA_DIAG_ERROR, shown, 0, 0, "is a directory");
-        if (!is_stdin)
-            close(fd);
-        return NULL;
+        goto fail;
     }
     if (size > lim->max_file_bytes) {
         ka_diag_add(d, KA_DIAG_ERROR, shown, 0, 0, "input of %zu bytes exceeds the limit of %zu bytes",
                     size, lim->max_file_bytes);
-        if (!is_stdin)
-            close(fd);
-        return NULL;
+        goto fail;
+    }
+    /* A large file is mapped (and its pages handed back as it is parsed); a
+     * small one is cheaper to read: one copy instead of a mapping, its page
+     * faults and its unmapping, which add up over a folder of files. */
+    if (size >= ((size_t)1 << 20)) {
+        void *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (m != MAP_FAILED) {
+            madvise(m, size, MADV_SEQUENTIAL);
+            ka_file *f = file_new(shown);
+            f->bytes = size;
+            load_all(f, m, size, true, lim, d);
+            munmap(m, size);
+            if (!is_stdin)
+                close(fd);
+            return f;
+        }
     }
     size_t n = 0;
     char *buf = read_fd(fd, shown, lim->max_file_bytes, size, &n, d);
@@ -1065,6 +1052,11 @@ ka_file *ka_load_path(const char *path, const ka_limits *lim, ka_diags *d)
     load_all(f, buf, n, false, lim, d);
     free(buf);
     return f;
+
+fail:
+    if (!is_stdin)
+        close(fd);
+    return NULL;
 }
 
 void ka_file_free(ka_file *f)
