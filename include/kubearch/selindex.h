@@ -20,6 +20,13 @@ typedef bool (*ka_selector_fn)(ka_arena *a, const ka_object *o, ka_selector *out
 
 typedef struct ka_selindex ka_selindex;
 
+/* A growable vector of objects (heap; the caller frees v). */
+typedef struct ka_objvec {
+    size_t n, cap;
+    const ka_object **v;
+} ka_objvec;
+void ka_objvec_push(ka_objvec *v, const ka_object *o);
+
 /* Index every object of `kind` (namespace-local selectors). */
 ka_selindex *ka_selindex_new(const ka_objset *s, const char *kind, ka_selector_fn fn);
 void ka_selindex_free(ka_selindex *ix);
@@ -35,8 +42,7 @@ typedef struct ka_selquery {
     uint32_t *seen;          /* per indexed object: the last query that saw it */
     size_t nseen;
     uint32_t stamp;
-    size_t n, cap;
-    const ka_object **out;
+    ka_objvec out;
     ka_buf key;
 } ka_selquery;
 void ka_selquery_free(ka_selquery *q);
@@ -52,13 +58,7 @@ bool ka_selector_of_pdb(ka_arena *a, const ka_object *o, ka_selector *out);     
 bool ka_selector_of_netpol(ka_arena *a, const ka_object *o, ka_selector *out);    /* spec.podSelector */
 
 /* Pod-bearing objects (Pods and workloads) of namespace ns whose pod template
- * labels the selector matches, appended to out (heap vector owned by caller;
- * free out->v). */
-typedef struct ka_objvec {
-    size_t n, cap;
-    const ka_object **v;
-} ka_objvec;
-void ka_objvec_push(ka_objvec *v, const ka_object *o);
+ * labels the selector matches, appended to out (free out->v). */
 void ka_objset_pods_matching(const ka_objset *s, ka_str ns, const ka_selector *sel, ka_objvec *out);
 
 #endif

@@ -86,7 +86,7 @@ void ka_selindex_free(ka_selindex *ix)
 void ka_selquery_free(ka_selquery *q)
 {
     free(q->seen);
-    free(q->out);
+    free(q->out.v);
     ka_buf_free(&q->key);
     memset(q, 0, sizeof *q);
 }
@@ -99,13 +99,8 @@ static void consider(const ka_selindex *ix, ka_selquery *q, ka_ptrlist v, const 
         if (*seen == q->stamp)
             continue;
         *seen = q->stamp;
-        if (ka_selector_matches(&e->sel, labels)) {
-            if (q->n == q->cap) {
-                q->cap = q->cap ? q->cap * 2 : 8;
-                q->out = ka_xrealloc(q->out, q->cap * sizeof *q->out);
-            }
-            q->out[q->n++] = e->obj;
-        }
+        if (ka_selector_matches(&e->sel, labels))
+            ka_objvec_push(&q->out, e->obj);
     }
 }
 
@@ -117,7 +112,7 @@ static int obj_by_index(const void *a, const void *b)
 
 ka_objlist ka_selindex_match_q(const ka_selindex *ix, ka_selquery *q, ka_str ns, const ka_labels *labels)
 {
-    q->n = 0;
+    q->out.n = 0;
     if (q->nseen < ix->n) { /* first query (a query state serves one index) */
         free(q->seen);
         q->seen = ka_xcalloc(ix->n, sizeof *q->seen);
@@ -132,9 +127,9 @@ ka_objlist ka_selindex_match_q(const ka_selindex *ix, ka_selquery *q, ka_str ns,
         consider(ix, q, ka_hmap_vec_get(&ix->by_pair, ka_key3(&q->key, ns, labels->kv[i].key, labels->kv[i].val)),
                  labels);
     consider(ix, q, ka_hmap_vec_get(&ix->scan, ns), labels);
-    if (q->n > 1)
-        qsort(q->out, q->n, sizeof *q->out, obj_by_index);
-    return (ka_objlist){ q->n, q->out };
+    if (q->out.n > 1)
+        qsort(q->out.v, q->out.n, sizeof *q->out.v, obj_by_index);
+    return (ka_objlist){ q->out.n, q->out.v };
 }
 
 ka_objlist ka_selindex_match(ka_selindex *ix, ka_str ns, const ka_labels *labels)
