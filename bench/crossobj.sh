@@ -105,39 +105,41 @@ objects=$(grep -c '^kind: ' "$INPUT")
 echo "== cross-object: $INPUT ($NNS namespaces, $objects objects, $(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1048576 }') MiB), best of $RUNS"
 row "" "wall (s)" "vs parse" "cpu (s)" "vs parse"
 
+# check_once NAME ARGS...: one timed `kubearch check -o json ARGS INPUT`
+check_once() {
+    local name=$1
+    shift
+    measure_once "$name" "$KUBEARCH" check -o json "$@" "$INPUT"
+    [ "$RC" -le 1 ] || die "kubearch check $* exited $RC: $(head -n 3 "$BENCH_DIR/crossobj.err")"
+}
+# report NAME LABEL: the row of a measured command against the parse (sets T, C)
+report() {
+    measured "$1"
+    row "$2" "$T" "$(div "$T" "$tp")" "$C" "$(div "$C" "$cp")"
+}
+
 # in rounds (bench/measure.sh): each round runs every command once
 for ((round = 0; round < RUNS; round++)); do
     measure_once parse "$BENCH_DIR/yaml_parse" "$INPUT"
     [ "$RC" = 0 ] || die "bare parse failed: $(head -n 3 "$BENCH_DIR/crossobj.err")"
     # loading, indexing and writing with one cheap per-object rule: what the
     # cross-object rules add is measured against this
-    measure_once load "$KUBEARCH" check -o json --rules IMG-001 "$INPUT"
-    [ "$RC" -le 1 ] || die "kubearch check exited $RC: $(head -n 3 "$BENCH_DIR/crossobj.err")"
-    measure_once default "$KUBEARCH" check -o json "$INPUT"
-    [ "$RC" -le 1 ] || die "kubearch check exited $RC: $(head -n 3 "$BENCH_DIR/crossobj.err")"
-    measure_once all "$KUBEARCH" check -o json --enable-all "$INPUT"
-    [ "$RC" -le 1 ] || die "kubearch check --enable-all exited $RC: $(head -n 3 "$BENCH_DIR/crossobj.err")"
-    measure_once cross "$KUBEARCH" check -o json --rules "$CROSS_RULES" "$INPUT"
-    [ "$RC" -le 1 ] || die "kubearch check --rules exited $RC: $(head -n 3 "$BENCH_DIR/crossobj.err")"
-    measure_once onethread "$KUBEARCH" check -o json -j1 "$INPUT"
+    check_once load --rules IMG-001
+    check_once default
+    check_once all --enable-all
+    check_once cross --rules "$CROSS_RULES"
+    check_once onethread -j1
 done
 measured parse
 tp=$T cp=$C
 row "libyaml bare event parse" "$tp" "1.00" "$cp" "1.00"
-measured load
-tl=$T cl=$C
-row "kubearch check -o json (IMG-001 only)" "$tl" "$(div "$tl" "$tp")" "$cl" "$(div "$cl" "$cp")"
-measured default
+report load "kubearch check -o json (IMG-001 only)"
+report default "kubearch check -o json (default rules)"
 ta=$T ca=$C
-row "kubearch check -o json (default rules)" "$ta" "$(div "$ta" "$tp")" "$ca" "$(div "$ca" "$cp")"
-measured all
+report all "kubearch check -o json --enable-all"
 te=$T ce=$C
-row "kubearch check -o json --enable-all" "$te" "$(div "$te" "$tp")" "$ce" "$(div "$ce" "$cp")"
-measured cross
-tc=$T cc=$C
-row "kubearch check -o json (cross-object)" "$tc" "$(div "$tc" "$tp")" "$cc" "$(div "$cc" "$cp")"
-measured onethread
-row "kubearch check -o json -j1 (one thread)" "$T" "$(div "$T" "$tp")" "$C" "$(div "$C" "$cp")"
+report cross "kubearch check -o json (cross-object)"
+report onethread "kubearch check -o json -j1 (one thread)"
 
 echo
 NO_COLOR=1 "$KUBEARCH" check --no-hints --rules "$CROSS_RULES" "$INPUT" 2>/dev/null |
